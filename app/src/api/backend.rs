@@ -1,0 +1,197 @@
+//! Server side of the API: the one place where store results become API types. Both doors —
+//! the REST handlers (server crate) and the server functions (`api::fns`) — call [`Backend`];
+//! neither has guard logic of its own.
+
+use super::error::ApiError;
+use super::types::{
+    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, ListEntry, MtimeNs, Overview, SavedBody,
+    UpdateRequest,
+};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use store::{Kind, Store, StoreError};
+
+/// The store plus the facts about the project the UI needs. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Backend {
+    store: Arc<Store>,
+    /// First 12 hex digits of SHA-256 of the resolved project root (SPEC §6 draft key).
+    project_id: Arc<str>,
+    canonical_root: Arc<str>,
+}
+
+fn kind_of(artifact_type: ArtifactType) -> Kind {
+    match artifact_type {
+        ArtifactType::Skills => Kind::Skills,
+        ArtifactType::Agents => Kind::Agents,
+        ArtifactType::Commands => Kind::Commands,
+    }
+}
+
+fn singular(artifact_type: ArtifactType) -> &'static str {
+    match artifact_type {
+        ArtifactType::Skills => "skill",
+        ArtifactType::Agents => "agent",
+        ArtifactType::Commands => "command",
+    }
+}
+
+/// Maps a store error; `name` is what the client sent (safe to echo once validated).
+fn api_error(err: StoreError, artifact_type: ArtifactType, name: &str, if_match: bool) -> ApiError {
+    match err {
+        StoreError::InvalidName(reason) => ApiError::InvalidName { reason: reason.to_string() },
+        StoreError::NotFound => ApiError::NotFound { what: format!("{} \"{name}\"", singular(artifact_type)) },
+        StoreError::AlreadyExists => {
+            ApiError::AlreadyExists { what: format!("{} \"{name}\"", singular(artifact_type)) }
+        }
+        StoreError::NotText => ApiError::NotText,
+        StoreError::Stale { current_mtime_ns } if if_match => {
+            ApiError::PreconditionFailed { mtime_ns: MtimeNs(current_mtime_ns) }
+        }
+        StoreError::Stale { current_mtime_ns } => ApiError::Conflict { mtime_ns: MtimeNs(current_mtime_ns) },
+        StoreError::Busy => ApiError::Busy,
+        StoreError::Io(err) => {
+            // The detail (which may hold a path) goes to the log only.
+            tracing::error!(target: "ctxgate::store", "{} {name}: {err}", artifact_type.plural());
+            ApiError::Internal
+        }
+    }
+}
+
+/// Runs blocking file work off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|err| {
+        tracing::error!(target: "ctxgate::store", "store task failed: {err}");
+        Err(ApiError::Internal)
+    })
+}
+
+impl Backend {
+    pub fn new(store: Store) -> Backend {
+        let root = store.root().to_string_lossy().into_owned();
+        let project_id = hex::encode(Sha256::digest(root.as_bytes()))[..12].to_owned();
+        let canonical_root = store.memtomem_dir().to_string_lossy().into_owned();
+        Backend { store: Arc::new(store), project_id: project_id.into(), canonical_root: canonical_root.into() }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    pub fn canonical_root(&self) -> &str {
+        &self.canonical_root
+    }
+
+    pub async fn list(&self, artifact_type: ArtifactType) -> Result<Vec<ListEntry>, ApiError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let rows = store.list(kind_of(artifact_type)).map_err(|e| api_error(e, artifact_type, "", false))?;
+            Ok(rows
+                .into_iter()
+                .map(|row| ListEntry {
+                    name: row.name,
+                    canonical_path: row.canonical_path,
+                    mtime_ns: MtimeNs(row.mtime_ns),
+                    size: row.size,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    pub async fn overview(&self) -> Result<Overview, ApiError> {
+        Ok(Overview {
+            canonical_root: self.canonical_root.to_string(),
+            skills: self.list(ArtifactType::Skills).await?,
+            agents: self.list(ArtifactType::Agents).await?,
+            commands: self.list(ArtifactType::Commands).await?,
+        })
+    }
+
+    pub async fn get(&self, artifact_type: ArtifactType, name: String) -> Result<ArtifactBody, ApiError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let artifact =
+                store.get(kind_of(artifact_type), &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            Ok(ArtifactBody {
+                name: artifact.name,
+                content: artifact.content,
+                mtime_ns: MtimeNs(artifact.mtime_ns),
+                etag: artifact.etag,
+                files: artifact.files,
+            })
+        })
+        .await
+    }
+
+    pub async fn create(&self, artifact_type: ArtifactType, request: CreateRequest) -> Result<CreatedBody, ApiError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let saved = store
+                .create(kind_of(artifact_type), &request.name, &request.content)
+                .map_err(|e| api_error(e, artifact_type, &request.name, false))?;
+            Ok(CreatedBody {
+                name: saved.name,
+                canonical_path: saved.canonical_path,
+                mtime_ns: MtimeNs(saved.mtime_ns),
+                etag: saved.etag,
+            })
+        })
+        .await
+    }
+
+    /// The guarded write. `if_match` says the base etag came from an `If-Match` header, which
+    /// turns a stale answer into 412.
+    pub async fn update(
+        &self,
+        artifact_type: ArtifactType,
+        name: String,
+        request: UpdateRequest,
+        if_match: bool,
+    ) -> Result<SavedBody, ApiError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let update = store::Update {
+                content: &request.content,
+                base_mtime_ns: request.mtime_ns.0,
+                base_etag: request.etag.as_deref(),
+                force: request.force,
+            };
+            let saved = store
+                .update(kind_of(artifact_type), &name, &update)
+                .map_err(|e| api_error(e, artifact_type, &name, if_match))?;
+            Ok(SavedBody { name: saved.name, mtime_ns: MtimeNs(saved.mtime_ns), etag: saved.etag })
+        })
+        .await
+    }
+
+    pub async fn delete(&self, artifact_type: ArtifactType, name: String) -> Result<DeletedBody, ApiError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let deleted =
+                store.delete(kind_of(artifact_type), &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            Ok(DeletedBody { deleted })
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::types::name_problem;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The browser's copy of the name rule agrees with the store's.
+        #[test]
+        fn browser_name_rule_matches_the_store(name in "[-._a-zA-Z0-9/ é]{0,66}") {
+            prop_assert_eq!(name_problem(&name).is_none(), store::validate_name(&name).is_ok());
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Pure text logic, compiled for the browser and the server alike: no IO here.
+
+pub mod diff;
+pub mod eol;
+
+pub use diff::{diff_lines, DiffLine, LineTag};

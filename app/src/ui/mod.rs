@@ -1,0 +1,82 @@
+//! Components, named for what the user sees.
+
+pub mod home;
+pub mod i18n_ctx;
+
+use crate::i18n::Msg;
+use i18n_ctx::{initial_lang, use_i18n, I18n, LanguageSwitch};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::{SsrMode, StaticSegment};
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.ico" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n(RwSignal::new(initial_lang()));
+    provide_context(i18n);
+
+    // Runs only in the browser: tests wait for this marker instead of sleeping.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = document().document_element() {
+            let _ = el.set_attribute("data-hydrated", "");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/ctxgate.css" />
+        <Router>
+            <Header />
+            <main>
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="top">
+            <A href="/" attr:class="brand">
+                <strong>{i18n.t(Msg::AppTitle)}</strong>
+                <span class="tagline">{i18n.t(Msg::Tagline)}</span>
+            </A>
+            <LanguageSwitch />
+        </header>
+    }
+}
+
+#[component]
+fn NotFoundPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=i18n.t(Msg::NotFoundTitle) />
+        <h1>{i18n.t(Msg::NotFoundTitle)}</h1>
+    }
+}

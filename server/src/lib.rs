@@ -1,0 +1,52 @@
+//! The `ctxgate` server: CLI, the axum router (REST door + Leptos routes + server functions),
+//! logging. Glue only: the guard lives in `store`, the API types in `app::api`.
+
+pub mod cli;
+pub mod logging;
+pub mod rest;
+
+use app::api::backend::Backend;
+use app::{shell, App};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything `ctxgate serve` needs.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    pub root: PathBuf,
+    pub addr: SocketAddr,
+    pub allowed_hosts: Vec<String>,
+    pub token: Option<String>,
+}
+
+/// Leptos options for the built site: the output name is fixed (SPEC §10), the site root comes
+/// from `LEPTOS_SITE_ROOT` (default `target/site`), and `--addr` wins over the site address.
+pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    let mut options = get_configuration(None)
+        .map(|conf| conf.leptos_options)
+        .unwrap_or_else(|_| LeptosOptions::builder().output_name("ctxgate").site_root("target/site").build());
+    options.output_name = "ctxgate".into();
+    options.site_addr = addr;
+    options
+}
+
+/// The whole app: REST under `/api/context`, server functions under `/_fn`, pages, assets.
+pub fn router(backend: Backend, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context_backend = backend.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(&options, routes, move || provide_context(context_backend.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options);
+    Router::new()
+        .merge(rest::routes(backend))
+        .route("/api", axum::routing::any(rest::api_not_found))
+        .route("/api/{*rest}", axum::routing::any(rest::api_not_found))
+        .merge(pages)
+}

@@ -1,0 +1,139 @@
+//! The REST door (SPEC §3): routes under `/api/context`, strict bodies, status codes. Thin:
+//! validation of the wire format here, everything else in `app::api::backend::Backend`.
+
+use app::api::backend::Backend;
+use app::api::parse::{parse_create, parse_if_match, parse_update};
+use app::api::{ApiError, ArtifactType};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+/// Request bodies above this are refused with 413 before parsing (SPEC §3).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+pub fn routes(backend: Backend) -> Router {
+    Router::new()
+        .route("/api/context/{type}", get(list).post(create))
+        .route("/api/context/{type}/{name}", get(read).put(update).delete(remove))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(backend)
+}
+
+/// Any other path under `/api` (routing errors get the envelope too).
+pub async fn api_not_found() -> ApiError {
+    ApiError::NotFound { what: "route".into() }
+}
+
+/// `axum::extract::Path` whose refusals (bad percent-encoding, not UTF-8) use the envelope.
+struct Path<T>(T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|_| ApiError::InvalidName { reason: "the path is not valid percent-encoded UTF-8".into() })
+    }
+}
+
+fn artifact_type(word: &str) -> Result<ArtifactType, ApiError> {
+    ArtifactType::from_plural(word).ok_or_else(|| ApiError::NotFound { what: "artifact type".into() })
+}
+
+/// Checks the content type and reads at most [`MAX_BODY_BYTES`].
+async fn json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::TooLarge);
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError::TooLarge)
+}
+
+async fn list(State(backend): State<Backend>, Path(kind): Path<String>) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    let rows = backend.list(kind).await?;
+    let mut body = serde_json::Map::new();
+    body.insert(kind.plural().to_owned(), serde_json::to_value(rows).map_err(|_| ApiError::Internal)?);
+    body.insert("canonical_root".into(), serde_json::Value::String(backend.canonical_root().to_owned()));
+    Ok(Json(body).into_response())
+}
+
+async fn read(
+    State(backend): State<Backend>,
+    Path((kind, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    let artifact = backend.get(kind, name).await?;
+    let etag = HeaderValue::from_str(&format!("\"{}\"", artifact.etag)).map_err(|_| ApiError::Internal)?;
+    Ok(([(header::ETAG, etag)], Json(artifact)).into_response())
+}
+
+async fn create(
+    State(backend): State<Backend>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    let bytes = json_body(&headers, body).await?;
+    let request = parse_create(&bytes)?;
+    let created = backend.create(kind, request).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn update(
+    State(backend): State<Backend>,
+    Path((kind, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    if let Some(problem) = app::api::name_problem(&name) {
+        return Err(ApiError::InvalidName { reason: problem.into() });
+    }
+    let bytes = json_body(&headers, body).await?;
+    let mut request = parse_update(&bytes)?;
+    let if_match = match headers.get(header::IF_MATCH) {
+        None => None,
+        Some(value) => Some(parse_if_match(
+            value.to_str().map_err(|_| ApiError::invalid("If-Match", "If-Match must be one strong tag"))?,
+        )?),
+    };
+    if let Some(tag) = &if_match {
+        match &request.etag {
+            Some(body_etag) if body_etag != tag => {
+                return Err(ApiError::invalid("If-Match", "If-Match disagrees with the body's etag"));
+            }
+            _ => request.etag = Some(tag.clone()),
+        }
+    }
+    let saved = backend.update(kind, name, request, if_match.is_some()).await?;
+    Ok(Json(saved).into_response())
+}
+
+async fn remove(
+    State(backend): State<Backend>,
+    Path((kind, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    Ok(Json(backend.delete(kind, name).await?).into_response())
+}

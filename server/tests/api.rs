@@ -1,0 +1,590 @@
+//! SPEC §1–§4 over real HTTP: each test runs against the real binary on a temp root.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[test]
+fn happy_paths_for_every_type() {
+    let server = Server::start();
+    for kind in TYPES {
+        // empty root: lists are empty
+        let (status, body) = json(server.get(&format!("/api/context/{kind}")));
+        assert_eq!(status, 200);
+        assert_eq!(body[kind], json!([]));
+        let canonical_root = std::fs::canonicalize(server.root()).unwrap().join(".memtomem");
+        assert_eq!(body["canonical_root"], json!(canonical_root.to_str().unwrap()));
+
+        let (mtime, etag) = create(&server, kind, "demo", "hello\n");
+        let path = server.file(&folder_file(kind, "demo"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello\n");
+        assert_eq!(mtime, mtime_ns(&path));
+        assert_eq!(etag, sha256_hex(b"hello\n"));
+
+        let (status, body) =
+            json(server.post(&format!("/api/context/{kind}"), &json!({"name": "demo", "content": "x"})));
+        assert_eq!((status, body["error_kind"].as_str()), (409, Some("already_exists")));
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello\n");
+
+        let resp = server.get(&format!("/api/context/{kind}/demo"));
+        assert_eq!(resp.headers()["etag"].to_str().unwrap(), format!("\"{etag}\""));
+        let (status, body) = json(resp);
+        assert_eq!(status, 200);
+        assert_eq!(body["name"], "demo");
+        assert_eq!(body["content"], "hello\n");
+        assert_eq!(body["mtime_ns"], json!(mtime_ns(&path)));
+        assert_eq!(body["etag"], json!(sha256_hex(b"hello\n")));
+        assert_eq!(body.get("files").is_some(), kind == "skills");
+
+        bump_mtime(&path);
+        let fresh = mtime_ns(&path);
+        let (status, body) = json(server.put(
+            &format!("/api/context/{kind}/demo"),
+            &json!({"content": "hello again\n", "mtime_ns": fresh, "etag": etag}),
+        ));
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello again\n");
+        assert_eq!(body, json!({"name": "demo", "mtime_ns": mtime_ns(&path), "etag": sha256_hex(b"hello again\n")}));
+        assert_ne!(body["mtime_ns"], json!(fresh));
+
+        create(&server, kind, "alpha", "a");
+        let (_, body) = json(server.get(&format!("/api/context/{kind}")));
+        let names: Vec<_> =
+            body[kind].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(names, ["alpha", "demo"]);
+        assert_eq!(body[kind][1]["canonical_path"], json!(folder_file(kind, "demo")));
+        assert_eq!(body[kind][1]["size"], json!(12));
+        assert_eq!(body[kind][1]["mtime_ns"], json!(mtime_ns(&path)));
+
+        let (status, body) = json(server.delete(&format!("/api/context/{kind}/demo")));
+        assert_eq!(status, 200);
+        assert_eq!(body, json!({"deleted": [format!(".memtomem/{kind}/demo")]}));
+        assert!(!path.parent().unwrap().exists());
+        let (status, body) = json(server.delete(&format!("/api/context/{kind}/demo")));
+        assert_eq!((status, body), (200, json!({"deleted": []})));
+        let (status, _) = json(server.get(&format!("/api/context/{kind}/demo")));
+        assert_eq!(status, 404);
+
+        // the name can be reused
+        create(&server, kind, "demo", "reborn");
+        assert_eq!(std::fs::read(&path).unwrap(), b"reborn");
+    }
+}
+
+#[test]
+fn stale_write_is_refused_with_the_exact_body_and_force_is_audited() {
+    let server = Server::start();
+    for kind in TYPES {
+        let (mtime, etag) = create(&server, kind, "guarded", "base\n");
+        let path = server.file(&folder_file(kind, "guarded"));
+        // an external append with an mtime bump
+        std::fs::write(&path, "base\ndrift\n").unwrap();
+        bump_mtime(&path);
+        let disk_mtime = mtime_ns(&path);
+        let before = snapshot(server.root());
+        let url = format!("/api/context/{kind}/guarded");
+        for force in [None, Some(false)] {
+            let mut body = json!({"content": "mine\n", "mtime_ns": mtime});
+            if let Some(f) = force {
+                body["force"] = json!(f);
+            }
+            let (status, answer) = json(server.put(&url, &body));
+            assert_eq!(status, 409);
+            assert_eq!(
+                answer,
+                json!({"status": "aborted", "reason": "File was modified by another process. Reload and retry.", "mtime_ns": disk_mtime})
+            );
+            assert_eq!(snapshot(server.root()), before, "a refused write changed the tree");
+        }
+        // with the etag too
+        let (status, _) = json(server.put(&url, &json!({"content": "mine\n", "mtime_ns": mtime, "etag": etag})));
+        assert_eq!(status, 409);
+
+        // retry with the 409's mtime → 200
+        let (status, body) = json(server.put(&url, &json!({"content": "retry\n", "mtime_ns": disk_mtime})));
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"retry\n");
+
+        // force over a stale token → 200 and the audit warning with both values
+        std::fs::write(&path, "retry\ndrift again\n").unwrap();
+        bump_mtime(&path);
+        let server_mtime = mtime_ns(&path);
+        let server_etag = sha256_hex(b"retry\ndrift again\n");
+        let stale_mtime = body["mtime_ns"].as_str().unwrap().to_owned();
+        let stale_etag = body["etag"].as_str().unwrap().to_owned();
+        let (status, _) = json(
+            server
+                .put(&url, &json!({"content": "forced\n", "mtime_ns": stale_mtime, "etag": stale_etag, "force": true})),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(std::fs::read(&path).unwrap(), b"forced\n");
+        let abs = std::fs::canonicalize(server.root()).unwrap().join(folder_file(kind, "guarded"));
+        let expected = format!(
+            "force-save bypassed mtime check on {} (client_mtime_ns={stale_mtime} server_mtime_ns={server_mtime})",
+            abs.display()
+        );
+        let log = server.wait_for_log(&expected);
+        let line = log.lines().find(|l| l.contains(&expected)).unwrap_or_else(|| panic!("no audit line in:\n{log}"));
+        assert!(line.contains("WARN") && line.contains("ctxgate::audit"), "{line}");
+        assert!(
+            line.contains(&format!("client_etag=\"{stale_etag}\""))
+                || line.contains(&format!("client_etag={stale_etag}")),
+            "{line}"
+        );
+        assert!(line.contains(&server_etag), "{line}");
+
+        // force on a fresh token: no warning
+        let fresh = mtime_ns(&path);
+        let warnings_before = server.log().matches("force-save bypassed").count();
+        let (status, _) = json(server.put(&url, &json!({"content": "calm\n", "mtime_ns": fresh, "force": true})));
+        assert_eq!(status, 200);
+        assert_eq!(server.log().matches("force-save bypassed").count(), warnings_before);
+
+        // PUT / force on a missing artifact → 404, nothing created
+        let before = snapshot(server.root());
+        for force in [false, true] {
+            let (status, body) =
+                json(server.put(
+                    &format!("/api/context/{kind}/ghost"),
+                    &json!({"content": "x", "mtime_ns": "1", "force": force}),
+                ));
+            assert_eq!((status, body["error_kind"].as_str()), (404, Some("not_found")));
+        }
+        assert_eq!(snapshot(server.root()), before);
+    }
+}
+
+#[test]
+fn etag_rules() {
+    let server = Server::start();
+    for kind in TYPES {
+        let (mtime, etag) = create(&server, kind, "tokens", "one\n");
+        let path = server.file(&folder_file(kind, "tokens"));
+        let url = format!("/api/context/{kind}/tokens");
+
+        // a content change that keeps the old mtime: the etag catches it
+        let old_mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::write(&path, "two\n").unwrap();
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(old_mtime).unwrap();
+        assert_eq!(mtime_ns(&path), mtime);
+        let (status, _) = json(server.put(&url, &json!({"content": "mine\n", "mtime_ns": mtime, "etag": etag})));
+        assert_eq!(status, 409);
+        assert_eq!(std::fs::read(&path).unwrap(), b"two\n");
+
+        // If-Match → 412, same body
+        let resp = server
+            .client
+            .put(server.url(&url))
+            .header("if-match", format!("\"{etag}\""))
+            .json(&json!({"content": "mine\n", "mtime_ns": mtime}))
+            .send()
+            .unwrap();
+        let (status, body) = json(resp);
+        assert_eq!(status, 412);
+        assert_eq!(
+            body,
+            json!({"status": "aborted", "reason": "File was modified by another process. Reload and retry.", "mtime_ns": mtime})
+        );
+        // If-Match that disagrees with the body etag, or malformed → 422
+        let fresh_etag = sha256_hex(b"two\n");
+        for header in [
+            format!("\"{fresh_etag}\""),
+            "*".into(),
+            format!("W/\"{fresh_etag}\""),
+            format!("\"{fresh_etag}\", \"{etag}\""),
+        ] {
+            let resp = server
+                .client
+                .put(server.url(&url))
+                .header("if-match", header.clone())
+                .json(&json!({"content": "mine\n", "mtime_ns": mtime, "etag": etag}))
+                .send()
+                .unwrap();
+            let (status, body) = json(resp);
+            assert_eq!((status, body["error_kind"].as_str()), (422, Some("validation")), "{header}");
+        }
+        // If-Match with the fresh tag → 200
+        let resp = server
+            .client
+            .put(server.url(&url))
+            .header("if-match", format!("\"{fresh_etag}\""))
+            .json(&json!({"content": "three\n", "mtime_ns": "0"}))
+            .send()
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+
+        // touch only: with an etag it is not a conflict
+        let (_, body) = json(server.get(&url));
+        let etag3 = body["etag"].as_str().unwrap().to_owned();
+        let mtime3 = body["mtime_ns"].as_str().unwrap().to_owned();
+        bump_mtime(&path);
+        let (status, _) = json(server.put(&url, &json!({"content": "four\n", "mtime_ns": mtime3, "etag": etag3})));
+        assert_eq!(status, 200);
+        assert_eq!(std::fs::read(&path).unwrap(), b"four\n");
+
+        // identical content: 200, nothing written, even with a stale token
+        let before = mtime_ns(&path);
+        let (status, body) = json(server.put(&url, &json!({"content": "four\n", "mtime_ns": "1"})));
+        assert_eq!(status, 200);
+        assert_eq!(body["mtime_ns"], json!(before));
+        assert_eq!(body["etag"], json!(sha256_hex(b"four\n")));
+        assert_eq!(mtime_ns(&path), before);
+    }
+}
+
+/// Sends a request over a raw socket (the body from another thread, errors ignored: the server
+/// may answer and close before reading it all) and returns the status and body of the answer.
+fn raw_exchange(host: &str, head: Vec<u8>, body: Vec<u8>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let _ = writer.write_all(&head);
+        let _ = writer.write_all(&body);
+    });
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+        let text = String::from_utf8_lossy(&answer);
+        if let Some((headers, rest)) = text.split_once("\r\n\r\n") {
+            let len = headers.lines().find_map(|l| {
+                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())
+            });
+            if len.is_some_and(|len| rest.len() >= len) {
+                break;
+            }
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = sender.join();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+fn assert_refused(
+    server: &Server,
+    resp: reqwest::blocking::Response,
+    status: u16,
+    kind: &str,
+    before: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+) -> serde_json::Value {
+    let (got, body) = json(resp);
+    assert_eq!(got, status, "{body}");
+    assert_eq!(body["status"], "error", "{body}");
+    assert_eq!(body["error_kind"], kind, "{body}");
+    let reason = body["reason"].as_str().unwrap();
+    assert!(!reason.is_empty());
+    assert!(!reason.contains(server.root().to_str().unwrap()), "path leaked: {reason}");
+    assert_eq!(&snapshot(server.root()), before, "refused request changed the tree");
+    body
+}
+
+#[test]
+fn bad_names_are_refused_before_touching_disk() {
+    let server = Server::start();
+    for kind in TYPES {
+        let (mtime, _) = create(&server, kind, "ok", "x");
+        let before = snapshot(server.root());
+        let long = "a".repeat(65);
+        let bad: Vec<&str> = vec!["../x", "..", "a/b", "", " ", &long, "é", "a\0b", "a\nb", "-x", "."];
+        for name in &bad {
+            let resp = server.post(&format!("/api/context/{kind}"), &json!({"name": name, "content": "x"}));
+            assert_refused(&server, resp, 400, "invalid_name", &before);
+        }
+        // in URLs (percent-encoded so the name reaches the handler as one segment)
+        for name in ["..%2Fx", "a%2Fb", "%20", &long, "%C3%A9", "a%00b", "a%0Ab", "-x", "%2E%2E"] {
+            let url = format!("/api/context/{kind}/{name}");
+            for resp in
+                [server.get(&url), server.put(&url, &json!({"content": "x", "mtime_ns": mtime})), server.delete(&url)]
+            {
+                let (status, body) = json(resp);
+                assert!(status == 400 || status == 404, "{name}: {status} {body}");
+                assert_eq!(body["status"], "error");
+            }
+            assert_eq!(snapshot(server.root()), before);
+        }
+        // the encoded traversal gets 400 specifically
+        let resp = server.get(&format!("/api/context/{kind}/..%2Fx"));
+        assert_refused(&server, resp, 400, "invalid_name", &before);
+        let resp = server.put(&format!("/api/context/{kind}/-x"), &json!({"content": "x", "mtime_ns": mtime}));
+        assert_refused(&server, resp, 400, "invalid_name", &before);
+    }
+    // unknown type → 404
+    let (status, body) = json(server.get("/api/context/widgets"));
+    assert_eq!((status, body["error_kind"].as_str()), (404, Some("not_found")));
+}
+
+#[test]
+fn bad_bodies_get_422_naming_the_field() {
+    let server = Server::start();
+    for kind in TYPES {
+        let (mtime, _) = create(&server, kind, "target", "original\n");
+        let url = format!("/api/context/{kind}/target");
+        let before = snapshot(server.root());
+        let arabic: String = mtime.chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
+        let mtimes = vec![
+            json!("abc"),
+            json!(""),
+            json!("12abc"),
+            json!("1.5e3"),
+            json!(format!("+{mtime}")),
+            json!(format!(" {mtime} ")),
+            json!("1_000"),
+            json!(arabic),
+            json!(mtime.parse::<u64>().unwrap()),
+            serde_json::Value::Null,
+        ];
+        for value in mtimes {
+            let resp = server.put(&url, &json!({"content": "x", "mtime_ns": value}));
+            let body = assert_refused(&server, resp, 422, "validation", &before);
+            assert_eq!(body["field"], "mtime_ns", "{value}");
+        }
+        let resp = server.put(&url, &json!({"content": "x"}));
+        assert_eq!(assert_refused(&server, resp, 422, "validation", &before)["field"], "mtime_ns");
+        for value in [json!("true"), json!("yes"), json!(1), serde_json::Value::Null] {
+            let resp = server.put(&url, &json!({"content": "x", "mtime_ns": mtime, "force": value}));
+            assert_eq!(assert_refused(&server, resp, 422, "validation", &before)["field"], "force", "{value}");
+        }
+        for value in [json!(5), serde_json::Value::Null, json!(["a"])] {
+            let resp = server.put(&url, &json!({"content": value, "mtime_ns": mtime}));
+            assert_eq!(assert_refused(&server, resp, 422, "validation", &before)["field"], "content");
+        }
+        let resp = server.put(&url, &json!({"mtime_ns": mtime}));
+        assert_eq!(assert_refused(&server, resp, 422, "validation", &before)["field"], "content");
+        for raw in ["not json", "[1,2]", "{\"content\": \"x\", \"mtime_ns\""] {
+            let resp = server.put_raw(&url, raw);
+            assert_refused(&server, resp, 422, "validation", &before);
+        }
+        let resp = server.client.put(server.url(&url)).body("{}").send().unwrap();
+        assert_refused(&server, resp, 415, "unsupported_media_type", &before);
+        let resp = server.client.put(server.url(&url)).header("content-type", "text/plain").body("{}").send().unwrap();
+        assert_refused(&server, resp, 415, "unsupported_media_type", &before);
+        // 8 MiB body → 413 before parsing: declared by Content-Length, and streamed without one
+        let host = server.base.trim_start_matches("http://").to_owned();
+        let big = format!("{{\"content\":\"{}\",\"mtime_ns\":\"{mtime}\"}}", "a".repeat(8 * 1024 * 1024));
+        let head = format!(
+            "PUT {url} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            big.len()
+        );
+        let (status, body) = raw_exchange(&host, head.into_bytes(), big.clone().into_bytes());
+        assert_eq!(status, 413, "{body}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["error_kind"], "too_large");
+        assert_eq!(snapshot(server.root()), before);
+        let head = format!("POST /api/context/{kind} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let mut chunked = Vec::new();
+        for piece in big.as_bytes().chunks(1 << 20) {
+            chunked.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+            chunked.extend_from_slice(piece);
+            chunked.extend_from_slice(b"\r\n");
+        }
+        chunked.extend_from_slice(b"0\r\n\r\n");
+        let (status, body) = raw_exchange(&host, head.into_bytes(), chunked);
+        assert_eq!(status, 413, "{body}");
+        assert_eq!(snapshot(server.root()), before);
+        // create: missing / wrong content
+        for body in [
+            json!({"name": "n"}),
+            json!({"name": "n", "content": 3}),
+            json!({"content": "x"}),
+            json!({"name": 7, "content": "x"}),
+        ] {
+            let resp = server.post(&format!("/api/context/{kind}"), &body);
+            assert_refused(&server, resp, 422, "validation", &before);
+        }
+    }
+    // wrong method and unknown routes keep the envelope
+    let before = snapshot(server.root());
+    let resp = server.client.patch(server.url("/api/context/skills/target")).send().unwrap();
+    assert_refused(&server, resp, 405, "method_not_allowed", &before);
+    let resp = server.get("/api/context/skills/target/extra");
+    assert_refused(&server, resp, 404, "not_found", &before);
+    let resp = server.get("/api/elsewhere");
+    assert_refused(&server, resp, 404, "not_found", &before);
+}
+
+#[test]
+fn concurrent_writers_with_one_fresh_token_have_exactly_one_winner() {
+    let server = Server::start();
+    let server = std::sync::Arc::new(server);
+    for (kind, writers, rounds) in [("skills", 16, 20), ("agents", 16, 20), ("commands", 16, 20), ("skills", 64, 1)] {
+        let name = format!("race{writers}");
+        let path = server.file(&folder_file(kind, &name));
+        if !path.exists() {
+            create(&server, kind, &name, "start\n");
+        }
+        for round in 0..rounds {
+            let (_, current) = json(server.get(&format!("/api/context/{kind}/{name}")));
+            let mtime = current["mtime_ns"].as_str().unwrap().to_owned();
+            let etag = current["etag"].as_str().unwrap().to_owned();
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(writers));
+            let handles: Vec<_> = (0..writers)
+                .map(|w| {
+                    let (server, barrier, mtime, etag) = (server.clone(), barrier.clone(), mtime.clone(), etag.clone());
+                    let url = format!("/api/context/{kind}/{name}");
+                    std::thread::spawn(move || {
+                        let content = format!("round {round} writer {w}\n");
+                        let body = if w % 2 == 0 {
+                            json!({"content": content, "mtime_ns": mtime, "etag": etag})
+                        } else {
+                            json!({"content": content, "mtime_ns": mtime})
+                        };
+                        barrier.wait();
+                        let status = server.put(&url, &body).status().as_u16();
+                        (status, content)
+                    })
+                })
+                .collect();
+            let results: Vec<(u16, String)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+            let winners: Vec<_> = results.iter().filter(|(s, _)| *s == 200).collect();
+            assert_eq!(winners.len(), 1, "round {round}: {results:?}");
+            assert!(results.iter().all(|(s, _)| *s == 200 || *s == 409), "{results:?}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), winners[0].1);
+        }
+    }
+}
+
+#[test]
+fn symlinked_skill_folder_and_flat_agent_are_edited_in_place() {
+    let server = Server::start();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("SKILL.md"), "linked skill\n").unwrap();
+    std::fs::write(outside.path().join("notes.txt"), "n").unwrap();
+    std::fs::create_dir_all(server.file(".memtomem/skills")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), server.file(".memtomem/skills/linked")).unwrap();
+    std::fs::create_dir_all(server.file(".memtomem/agents")).unwrap();
+    std::fs::write(server.file(".memtomem/agents/flat.md"), "flat agent\n").unwrap();
+    std::fs::create_dir_all(server.file(".memtomem/commands")).unwrap();
+    std::fs::write(server.file(".memtomem/commands/both.md"), "flat command\n").unwrap();
+    std::fs::create_dir_all(server.file(".memtomem/commands/both")).unwrap();
+    std::fs::write(server.file(".memtomem/commands/both/command.md"), "folder command\n").unwrap();
+    // a symlinked working file in a real folder
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target_file = elsewhere.path().join("real-agent.md");
+    std::fs::write(&target_file, "through a link\n").unwrap();
+    std::fs::create_dir_all(server.file(".memtomem/agents/viafile")).unwrap();
+    std::os::unix::fs::symlink(&target_file, server.file(".memtomem/agents/viafile/agent.md")).unwrap();
+
+    let (status, body) = json(server.get("/api/context/skills/linked"));
+    assert_eq!(status, 200);
+    assert_eq!(body["content"], "linked skill\n");
+    assert_eq!(body["files"], json!(["notes.txt"]));
+    let (status, _) = json(server.put(
+        "/api/context/skills/linked",
+        &json!({"content": "edited\n", "mtime_ns": body["mtime_ns"], "etag": body["etag"]}),
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(std::fs::read(outside.path().join("SKILL.md")).unwrap(), b"edited\n");
+    assert!(std::fs::symlink_metadata(server.file(".memtomem/skills/linked")).unwrap().file_type().is_symlink());
+
+    let (_, list) = json(server.get("/api/context/agents"));
+    assert_eq!(list["agents"][0]["name"], "flat");
+    assert_eq!(list["agents"][0]["canonical_path"], ".memtomem/agents/flat.md");
+    let (_, body) = json(server.get("/api/context/agents/flat"));
+    let (status, _) = json(
+        server.put("/api/context/agents/flat", &json!({"content": "flat edited\n", "mtime_ns": body["mtime_ns"]})),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(std::fs::read(server.file(".memtomem/agents/flat.md")).unwrap(), b"flat edited\n");
+    assert!(!server.file(".memtomem/agents/flat").exists(), "flat agent must be edited in place");
+
+    let (_, body) = json(server.get("/api/context/commands/both"));
+    assert_eq!(body["content"], "folder command\n", "the folder layout wins");
+
+    let (_, body) = json(server.get("/api/context/agents/viafile"));
+    let (status, _) = json(
+        server
+            .put("/api/context/agents/viafile", &json!({"content": "written through\n", "mtime_ns": body["mtime_ns"]})),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(std::fs::read(&target_file).unwrap(), b"written through\n");
+    assert!(std::fs::symlink_metadata(server.file(".memtomem/agents/viafile/agent.md"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let stray: Vec<_> = std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("ctxgate-tmp"))
+        .collect();
+    assert!(stray.is_empty());
+
+    // deleting a symlinked skill removes the link, never the linked content
+    let (status, _) = json(server.delete("/api/context/skills/linked"));
+    assert_eq!(status, 200);
+    assert!(outside.path().join("SKILL.md").exists());
+    assert!(!server.file(".memtomem/skills/linked").exists());
+}
+
+#[test]
+fn non_utf8_file_is_reported_and_never_rewritten() {
+    let server = Server::start();
+    let path = server.file(".memtomem/skills/binary/SKILL.md");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, b"\xff\xfe not text").unwrap();
+    let before = snapshot(server.root());
+    let (status, body) = json(server.get("/api/context/skills/binary"));
+    assert_eq!((status, body["error_kind"].as_str()), (422, Some("not_text")));
+    for force in [false, true] {
+        let resp = server
+            .put("/api/context/skills/binary", &json!({"content": "x", "mtime_ns": mtime_ns(&path), "force": force}));
+        assert_refused(&server, resp, 422, "not_text", &before);
+    }
+}
+
+#[test]
+fn temp_files_left_by_a_crash_are_swept_at_startup_and_hidden() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join(".memtomem/skills/s");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("SKILL.md"), "x").unwrap();
+    std::fs::write(folder.join(".SKILL.md.ctxgate-tmp-deadbeef"), "half").unwrap();
+    let agents = root.path().join(".memtomem/agents");
+    std::fs::create_dir_all(&agents).unwrap();
+    std::fs::write(agents.join(".flat.md.ctxgate-tmp-1"), "half").unwrap();
+    let server = Server::start_in(root, &[], &[]);
+    assert!(!folder.join(".SKILL.md.ctxgate-tmp-deadbeef").exists());
+    assert!(!agents.join(".flat.md.ctxgate-tmp-1").exists());
+    let (_, body) = json(server.get("/api/context/skills/s"));
+    assert_eq!(body["files"], json!([]));
+}
+
+#[test]
+fn cli_errors_are_one_line() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctxgate"))
+        .args(["serve", "--root", "/definitely/not/here", "--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("project root"), "{stderr}");
+
+    let server = Server::start();
+    let port = server.base.rsplit(':').next().unwrap().to_owned();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctxgate"))
+        .args(["serve", "--root"])
+        .arg(server.root())
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.lines().any(|l| l.starts_with("ctxgate: cannot listen on")), "{stderr}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctxgate")).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("serve"), "{help}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctxgate")).args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--root", "--addr", "--allowed-host", "--token", "--log-format"] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}

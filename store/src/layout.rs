@@ -1,0 +1,105 @@
+//! Where artifacts live on disk (SPEC §1).
+
+use std::path::{Path, PathBuf};
+
+/// The three artifact types; URLs use the plural words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Skills,
+    Agents,
+    Commands,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Skills, Kind::Agents, Kind::Commands];
+
+    /// `skills` / `agents` / `commands`; anything else is not a type.
+    pub fn from_plural(word: &str) -> Option<Kind> {
+        match word {
+            "skills" => Some(Kind::Skills),
+            "agents" => Some(Kind::Agents),
+            "commands" => Some(Kind::Commands),
+            _ => None,
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Skills => "skills",
+            Kind::Agents => "agents",
+            Kind::Commands => "commands",
+        }
+    }
+
+    /// The working file's name inside an artifact folder.
+    pub fn folder_file(self) -> &'static str {
+        match self {
+            Kind::Skills => "SKILL.md",
+            Kind::Agents => "agent.md",
+            Kind::Commands => "command.md",
+        }
+    }
+
+    /// Skills exist only as folders; agents and commands also as legacy flat `<name>.md`.
+    pub fn has_flat_layout(self) -> bool {
+        !matches!(self, Kind::Skills)
+    }
+}
+
+/// How one artifact is laid out on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// `<type>/<name>/<folder_file>`
+    Folder,
+    /// `<type>/<name>.md` (agents and commands only)
+    Flat,
+}
+
+/// A located artifact: its working file and layout. Paths are absolute (under the root),
+/// `relative` is what the API shows (`.memtomem/...`).
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub layout: Layout,
+    pub file: PathBuf,
+    pub relative: String,
+}
+
+pub(crate) fn type_dir(memtomem: &Path, kind: Kind) -> PathBuf {
+    memtomem.join(kind.plural())
+}
+
+pub(crate) fn folder_path(memtomem: &Path, kind: Kind, name: &str) -> PathBuf {
+    type_dir(memtomem, kind).join(name)
+}
+
+pub(crate) fn folder_file_path(memtomem: &Path, kind: Kind, name: &str) -> PathBuf {
+    folder_path(memtomem, kind, name).join(kind.folder_file())
+}
+
+pub(crate) fn flat_file_path(memtomem: &Path, kind: Kind, name: &str) -> PathBuf {
+    type_dir(memtomem, kind).join(format!("{name}.md"))
+}
+
+pub(crate) fn relative_folder_file(kind: Kind, name: &str) -> String {
+    format!(".memtomem/{}/{}/{}", kind.plural(), name, kind.folder_file())
+}
+
+pub(crate) fn relative_flat_file(kind: Kind, name: &str) -> String {
+    format!(".memtomem/{}/{}.md", kind.plural(), name)
+}
+
+/// Finds the artifact's working file, following symlinks. The folder layout wins when both exist.
+/// `name` must already be validated.
+pub fn locate(memtomem: &Path, kind: Kind, name: &str) -> Option<Located> {
+    let folder_file = folder_file_path(memtomem, kind, name);
+    if folder_file.is_file() {
+        return Some(Located { layout: Layout::Folder, file: folder_file, relative: relative_folder_file(kind, name) });
+    }
+    if kind.has_flat_layout() {
+        let flat = flat_file_path(memtomem, kind, name);
+        if flat.is_file() {
+            return Some(Located { layout: Layout::Flat, file: flat, relative: relative_flat_file(kind, name) });
+        }
+    }
+    None
+}
