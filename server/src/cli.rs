@@ -12,14 +12,59 @@ use std::path::PathBuf;
     about = "Context Gateway: edit your AI agents' context files from the browser without losing anyone's work"
 )]
 pub struct Cli {
+    /// Defaults to `serve` with its defaults (so `cargo leptos watch` just works).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the editor and the REST API for one project.
     Serve(ServeArgs),
+    /// Three-way merge of one file, shaped like `git merge-file -p --diff3`: the merged text goes
+    /// to stdout (or -o OUT); the exit status is the number of conflicts (0 = clean, at most
+    /// 127), 255 on any other failure. Regions both sides changed are merged word by word, so
+    /// edits on neighbouring lines or different words of one line merge cleanly; true overlaps
+    /// become diff3-style conflict blocks. Usable as a git merge driver:
+    /// `ctxgate merge %A %O %B -o %A`.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Your version (git's "current", %A).
+    #[arg(value_name = "MINE")]
+    pub mine: PathBuf,
+    /// The common ancestor (%O).
+    #[arg(value_name = "BASE")]
+    pub base: PathBuf,
+    /// The other version (%B; in ctxgate, the file on disk).
+    #[arg(value_name = "THEIRS")]
+    pub theirs: PathBuf,
+    /// Write the result here instead of stdout (may be MINE itself).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Label of your side in conflict markers.
+    #[arg(long, value_name = "L", default_value = "mine")]
+    pub label_mine: String,
+    /// Label of the base in conflict markers.
+    #[arg(long, value_name = "L", default_value = "base")]
+    pub label_base: String,
+    /// Label of the other side in conflict markers.
+    #[arg(long, value_name = "L", default_value = "disk")]
+    pub label_theirs: String,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            root: PathBuf::from("."),
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            allowed_hosts: Vec::new(),
+            token: std::env::var("CTXGATE_TOKEN").ok().filter(|t| !t.is_empty()),
+            log_format: LogFormat::Text,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,13 +1,13 @@
 //! `ctxgate`: see `ctxgate --help`.
 
 use clap::Parser;
-use server::cli::{Cli, Command, ServeArgs};
+use server::cli::{Cli, Command, MergeArgs, ServeArgs};
 use server::{leptos_options, logging, router};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match cli.command.unwrap_or_else(|| Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => match serve(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(reason) => {
@@ -15,7 +15,40 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Merge(args) => match merge(&args) {
+            Ok(conflicts) => ExitCode::from(u8::try_from(conflicts.min(127)).unwrap_or(127)),
+            Err(reason) => {
+                eprintln!("ctxgate merge: {reason}");
+                ExitCode::from(255)
+            }
+        },
     }
+}
+
+/// Runs `ctxgate merge`; returns the number of conflicts.
+fn merge(args: &MergeArgs) -> Result<usize, String> {
+    let read = |path: &std::path::Path| {
+        let bytes = std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+    };
+    let (mine, base, theirs) = (read(&args.mine)?, read(&args.base)?, read(&args.theirs)?);
+    let labels =
+        app::text::merge::MergeLabels { mine: &args.label_mine, base: &args.label_base, theirs: &args.label_theirs };
+    let result = app::text::merge::merge3(&base, &mine, &theirs, &labels);
+    match &args.output {
+        Some(out) => {
+            std::fs::write(out, &result.text).map_err(|err| format!("cannot write {}: {err}", out.display()))?
+        }
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(result.text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|err| format!("cannot write to stdout: {err}"))?;
+        }
+    }
+    Ok(result.conflicts)
 }
 
 fn serve(args: ServeArgs) -> Result<(), String> {

@@ -85,11 +85,14 @@ pub struct Update<'a> {
     pub force: bool,
 }
 
+/// One lock per artifact, created on first use.
+type LockTable = HashMap<(Kind, String), Arc<Mutex<()>>>;
+
 /// The store for one project root.
 pub struct Store {
     root: PathBuf,
     memtomem: PathBuf,
-    locks: Mutex<HashMap<(Kind, String), Arc<Mutex<()>>>>,
+    locks: Mutex<LockTable>,
     lock_wait: Duration,
 }
 

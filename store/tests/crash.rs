@@ -1,4 +1,5 @@
 //! Crash safety (SPEC §4 step 8): a child process does guarded writes in a loop and is killed
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 //! with SIGKILL at random moments; the file must always hold exactly one complete version, and
 //! the temp files a killed writer leaves are swept by the next open.
 

@@ -13,6 +13,20 @@ fn backend() -> Result<super::backend::Backend, ApiError> {
     use_context::<super::backend::Backend>().ok_or(ApiError::Internal)
 }
 
+/// Gives an error answer its real HTTP status (409, 404, …) instead of a blanket 500, so the
+/// network log tells the truth; the typed error itself travels in the body.
+#[cfg(feature = "ssr")]
+fn answer<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(err) = &result {
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(
+                http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}
+
 /// Facts about the served project the page needs before it can store a draft.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectInfo {
@@ -28,25 +42,25 @@ pub async fn get_project_info() -> Result<ProjectInfo, ApiError> {
 
 #[server(prefix = "/_fn", endpoint = "overview", input = Json)]
 pub async fn get_overview() -> Result<Overview, ApiError> {
-    backend()?.overview().await
+    answer(backend()?.overview().await)
 }
 
 #[server(prefix = "/_fn", endpoint = "get_artifact", input = Json)]
 pub async fn get_artifact(kind: ArtifactType, name: String) -> Result<ArtifactBody, ApiError> {
-    backend()?.get(kind, name).await
+    answer(backend()?.get(kind, name).await)
 }
 
 #[server(prefix = "/_fn", endpoint = "create_artifact", input = Json)]
 pub async fn create_artifact(kind: ArtifactType, request: CreateRequest) -> Result<CreatedBody, ApiError> {
-    backend()?.create(kind, request).await
+    answer(backend()?.create(kind, request).await)
 }
 
 #[server(prefix = "/_fn", endpoint = "save_artifact", input = Json)]
 pub async fn save_artifact(kind: ArtifactType, name: String, request: UpdateRequest) -> Result<SavedBody, ApiError> {
-    backend()?.update(kind, name, request, false).await
+    answer(backend()?.update(kind, name, request, false).await)
 }
 
 #[server(prefix = "/_fn", endpoint = "delete_artifact", input = Json)]
 pub async fn delete_artifact(kind: ArtifactType, name: String) -> Result<DeletedBody, ApiError> {
-    backend()?.delete(kind, name).await
+    answer(backend()?.delete(kind, name).await)
 }

@@ -1,19 +1,14 @@
 //! The list page `/`: skills, agents and commands with their modified times.
 
+use super::editor::type_msg;
 use super::i18n_ctx::use_i18n;
-use crate::api::fns::get_overview;
-use crate::api::{ArtifactType, ListEntry, Overview};
+use super::toast::{use_toasts, ToastKind};
+use crate::api::fns::{create_artifact, delete_artifact, get_overview};
+use crate::api::{name_problem, ApiError, ArtifactType, CreateRequest, ListEntry, Overview};
 use crate::i18n::Msg;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
-
-fn type_title(kind: ArtifactType) -> Msg {
-    match kind {
-        ArtifactType::Skills => Msg::Skills,
-        ArtifactType::Agents => Msg::Agents,
-        ArtifactType::Commands => Msg::Commands,
-    }
-}
 
 /// `1700000000123456789` ns → `2023-11-14 22:13:20 UTC` (no time-zone database in the wasm).
 pub fn format_mtime(mtime_ns: u128) -> String {
@@ -54,7 +49,7 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(overview) => view! { <OverviewTables overview filter /> }.into_any(),
+                        Ok(overview) => view! { <OverviewTables overview filter refetch=Callback::new(move |()| data.refetch()) /> }.into_any(),
                         Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -64,8 +59,24 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn OverviewTables(overview: Overview, filter: RwSignal<String>) -> impl IntoView {
+fn OverviewTables(overview: Overview, filter: RwSignal<String>, refetch: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let toasts = use_toasts();
+    let remove = move |kind: ArtifactType, name: String| {
+        let question = i18n.lang().format(Msg::ConfirmDelete, &[("name", &name)]);
+        if !confirm(&question) {
+            return;
+        }
+        spawn_local(async move {
+            match delete_artifact(kind, name.clone()).await {
+                Ok(_) => {
+                    toasts.push(ToastKind::Success, i18n.lang().format(Msg::Deleted, &[("name", &name)]));
+                    refetch.run(());
+                }
+                Err(err) => toasts.push(ToastKind::Error, err.to_string()),
+            }
+        });
+    };
     let total: usize = ArtifactType::ALL.iter().map(|k| overview.entries(*k).len()).sum();
     let overview = StoredValue::new(overview);
     let matches = move |entry: &ListEntry| {
@@ -89,7 +100,7 @@ fn OverviewTables(overview: Overview, filter: RwSignal<String>) -> impl IntoView
             .map(|kind| {
                 view! {
                     <section class="artifact-type" id=format!("type-{}", kind.plural())>
-                        <h2>{i18n.t(type_title(kind))}</h2>
+                        <h2>{i18n.t(type_msg(kind))}</h2>
                         <ul class="artifacts">
                             {move || {
                                 overview
@@ -99,10 +110,20 @@ fn OverviewTables(overview: Overview, filter: RwSignal<String>) -> impl IntoView
                                             .filter(|e| matches(e))
                                             .map(|entry| {
                                                 let href = format!("/{}/{}", kind.plural(), entry.name);
+                                                let name = entry.name.clone();
+                                                let label = format!("{} {}", i18n.lang().text(Msg::Delete), entry.name);
                                                 view! {
                                                     <li>
                                                         <a href=href>{entry.name.clone()}</a>
-                                                        <time>{format_mtime(entry.mtime_ns.0)}</time>
+                                                        <time title=i18n.t(Msg::Modified)>{format_mtime(entry.mtime_ns.0)}</time>
+                                                        <button
+                                                            type="button"
+                                                            class="link-danger"
+                                                            aria-label=label
+                                                            on:click=move |_| remove(kind, name.clone())
+                                                        >
+                                                            {i18n.t(Msg::Delete)}
+                                                        </button>
                                                     </li>
                                                 }
                                             })
@@ -110,10 +131,83 @@ fn OverviewTables(overview: Overview, filter: RwSignal<String>) -> impl IntoView
                                     })
                             }}
                         </ul>
+                        <NewForm kind />
                     </section>
                 }
             })
             .collect_view()}
+    }
+}
+
+/// `window.confirm`, true on the server (never reached there).
+fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        true
+    }
+}
+
+/// "New": name + content; the name rule is checked here and again by the server.
+#[component]
+fn NewForm(kind: ArtifactType) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let navigate = leptos_router::hooks::use_navigate();
+    let name = RwSignal::new(String::new());
+    let content = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let form_id = format!("new-{}", kind.plural());
+    let name_id = format!("new-{}-name", kind.plural());
+    let content_id = format!("new-{}-content", kind.plural());
+    let error_id = format!("new-{}-error", kind.plural());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new_name = name.get_untracked();
+        if let Some(problem) = name_problem(&new_name) {
+            error.set(Some(format!("{problem} ({})", i18n.lang().text(Msg::NameRule))));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        let request = CreateRequest { name: new_name.clone(), content: content.get_untracked() };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match create_artifact(kind, request).await {
+                Ok(_) => {
+                    toasts.push(ToastKind::Success, i18n.lang().format(Msg::Created, &[("name", &new_name)]));
+                    navigate(&format!("/{}/{}", kind.plural(), new_name), Default::default());
+                }
+                Err(ApiError::InvalidName { reason }) => error.set(Some(reason)),
+                Err(err) => error.set(Some(err.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="new-form" id=form_id on:submit=on_submit>
+            <h3>{i18n.t(Msg::New)}</h3>
+            <label for=name_id.clone()>{i18n.t(Msg::Name)}</label>
+            <input
+                id=name_id
+                type="text"
+                autocomplete="off"
+                maxlength="64"
+                aria-describedby=error_id.clone()
+                aria-invalid=move || if error.with(|e| e.is_some()) { "true" } else { "false" }
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))
+            />
+            <label for=content_id.clone()>{i18n.t(Msg::Content)}</label>
+            <textarea id=content_id rows="3" prop:value=move || content.get() on:input=move |ev| content.set(event_target_value(&ev))></textarea>
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+            <button type="submit" disabled=move || busy.get()>{i18n.t(Msg::Create)}</button>
+        </form>
     }
 }
 

@@ -1,14 +1,22 @@
 //! Components, named for what the user sees.
 
+pub mod conflict;
+pub mod draft;
+pub mod editor;
 pub mod home;
 pub mod i18n_ctx;
+pub mod nav_guard;
+pub mod toast;
 
+use crate::api::ArtifactType;
 use crate::i18n::Msg;
+use editor::EditorPage;
 use i18n_ctx::{initial_lang, use_i18n, I18n, LanguageSwitch};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use toast::{ToastRegion, Toasts};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -36,6 +44,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = I18n(RwSignal::new(initial_lang()));
     provide_context(i18n);
+    provide_context(Toasts::new());
+    nav_guard::provide_nav_guard();
 
     // Runs only in the browser: tests wait for this marker instead of sleeping.
     Effect::new(move |_| {
@@ -52,8 +62,24 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("skills"), ParamSegment("name"))
+                        view=|| view! { <EditorPage kind=ArtifactType::Skills /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("agents"), ParamSegment("name"))
+                        view=|| view! { <EditorPage kind=ArtifactType::Agents /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("commands"), ParamSegment("name"))
+                        view=|| view! { <EditorPage kind=ArtifactType::Commands /> }
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
+            <ToastRegion />
         </Router>
     }
 }

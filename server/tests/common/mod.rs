@@ -1,5 +1,5 @@
 //! Test harness: the real `ctxgate` binary on an ephemeral loopback port over a temp project.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};

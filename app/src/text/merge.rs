@@ -1,0 +1,506 @@
+//! Three-way merge of a stale save (SPEC §11): `base` is what the editor loaded, `mine` the buffer,
+//! `theirs` the file on disk now. Lines are merged first (diff3); a region that both sides changed is
+//! merged again word by word, and whatever still overlaps becomes a diff3-style conflict block.
+//! Pure logic: no IO, no threads, no clock, so it runs in the browser too.
+
+use std::ops::Range;
+
+use similar::{capture_diff_slices, Algorithm, DiffOp, MergeResolution, TextMerge};
+
+/// Names written after the conflict markers.
+#[derive(Debug, Clone, Copy)]
+pub struct MergeLabels<'a> {
+    pub mine: &'a str,
+    pub base: &'a str,
+    pub theirs: &'a str,
+}
+
+impl Default for MergeLabels<'static> {
+    fn default() -> Self {
+        MergeLabels { mine: "mine", base: "base", theirs: "disk" }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeResult {
+    /// The merged text, with conflict blocks where the sides could not be combined.
+    pub text: String,
+    /// Number of conflict blocks in `text`.
+    pub conflicts: usize,
+}
+
+impl MergeResult {
+    pub fn is_clean(&self) -> bool {
+        self.conflicts == 0
+    }
+}
+
+/// Merges the changes base→mine and base→theirs.
+pub fn merge3(base: &str, mine: &str, theirs: &str, labels: &MergeLabels) -> MergeResult {
+    let merge = TextMerge::from_lines(base, mine, theirs);
+    let eol = marker_eol([mine, theirs, base]);
+    let mut text = String::with_capacity(mine.len().max(theirs.len()));
+    let mut conflicts = 0;
+    for region in merge.regions() {
+        let ours = region.ours_range();
+        match region.resolution() {
+            MergeResolution::Theirs => push_lines(&mut text, |i| merge.theirs_line(i), region.theirs_range()),
+            MergeResolution::Conflict => {
+                let base_part = collect_lines(|i| merge.base_line(i), region.base_range());
+                let mine_part = collect_lines(|i| merge.ours_line(i), ours);
+                let theirs_part = collect_lines(|i| merge.theirs_line(i), region.theirs_range());
+                match merge_words(&base_part, &mine_part, &theirs_part) {
+                    Some(merged) => text.push_str(&merged),
+                    None => {
+                        conflicts += 1;
+                        push_conflict(&mut text, [&mine_part, &base_part, &theirs_part], labels, eol);
+                    }
+                }
+            }
+            // Unchanged, changed only in mine, or changed identically: mine's lines are the answer.
+            _ => push_lines(&mut text, |i| merge.ours_line(i), ours),
+        }
+    }
+    MergeResult { text, conflicts }
+}
+
+/// Splits `text` into word-level tokens: a maximal run of letters, a maximal run of digits, or any other
+/// single character (punctuation, each whitespace character, each line-ending character).
+pub fn tokens(text: &str) -> Vec<&str> {
+    #[derive(PartialEq)]
+    enum Class {
+        Letter,
+        Digit,
+        Other,
+    }
+    let class = |c: char| {
+        if c.is_alphabetic() {
+            Class::Letter
+        } else if c.is_numeric() {
+            Class::Digit
+        } else {
+            Class::Other
+        }
+    };
+    let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    let mut start = 0;
+    let mut current: Option<Class> = None;
+    for (at, c) in text.char_indices() {
+        let this = class(c);
+        if this != Class::Other && current.as_ref() == Some(&this) {
+            continue;
+        }
+        if at > start {
+            out.push(&text[start..at]);
+        }
+        start = at;
+        current = Some(this);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Marker lines follow the file's line-ending style: mine decides, the others only if mine has no newline.
+fn marker_eol(texts: [&str; 3]) -> &'static str {
+    for text in texts {
+        if let Some(at) = text.find('\n') {
+            return if text[..at].ends_with('\r') { "\r\n" } else { "\n" };
+        }
+    }
+    "\n"
+}
+
+fn push_lines<'a>(out: &mut String, line: impl Fn(usize) -> Option<&'a str>, range: Range<usize>) {
+    for i in range {
+        out.push_str(line(i).unwrap_or_default());
+    }
+}
+
+fn collect_lines<'a>(line: impl Fn(usize) -> Option<&'a str>, range: Range<usize>) -> String {
+    let mut out = String::new();
+    push_lines(&mut out, line, range);
+    out
+}
+
+/// Writes one diff3 block; a side whose last line has no newline gets one so markers stay on their own lines.
+fn push_conflict(out: &mut String, [mine, base, theirs]: [&str; 3], labels: &MergeLabels, eol: &str) {
+    let end_line = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(eol);
+        }
+    };
+    let marker = |out: &mut String, sign: &str, label: &str| {
+        out.push_str(sign);
+        if !label.is_empty() {
+            out.push(' ');
+            // A newline in a label would forge content lines.
+            out.push_str(&label.replace(['\r', '\n'], " "));
+        }
+        out.push_str(eol);
+    };
+    end_line(out);
+    marker(out, "<<<<<<<", labels.mine);
+    out.push_str(mine);
+    end_line(out);
+    marker(out, "|||||||", labels.base);
+    out.push_str(base);
+    end_line(out);
+    marker(out, "=======", "");
+    out.push_str(theirs);
+    end_line(out);
+    marker(out, ">>>>>>>", labels.theirs);
+}
+
+/// One side's change: `base` tokens replaced by `side` tokens.
+struct Edit {
+    base: Range<usize>,
+    side: Range<usize>,
+}
+
+/// The changes base→side, with adjacent delete/insert ops joined into one edit.
+fn edits(base: &[&str], side: &[&str]) -> Vec<Edit> {
+    let mut out: Vec<Edit> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, base, side) {
+        if matches!(op, DiffOp::Equal { .. }) {
+            continue;
+        }
+        let (b, s) = (op.old_range(), op.new_range());
+        match out.last_mut() {
+            Some(last) if last.base.end == b.start && last.side.end == s.start => {
+                last.base.end = b.end;
+                last.side.end = s.end;
+            }
+            _ => out.push(Edit { base: b, side: s }),
+        }
+    }
+    out
+}
+
+/// Where a cluster of base tokens `span` lies in a side, given that side's edits inside it.
+fn side_span(edits: &[Edit], span: &Range<usize>) -> Option<Range<usize>> {
+    let (first, last) = (edits.first()?, edits.last()?);
+    Some(first.side.start - (first.base.start - span.start)..last.side.end + (span.end - last.base.end))
+}
+
+/// Word-level diff3 of one line region. Changes of the two sides that overlap or merely touch (share a
+/// base token, insert at the same spot, or insert at the edge of the other's replacement) are only
+/// accepted when identical; `None` means a real conflict.
+fn merge_words(base: &str, mine: &str, theirs: &str) -> Option<String> {
+    let (bt, mt, tt) = (tokens(base), tokens(mine), tokens(theirs));
+    let (me, te) = (edits(&bt, &mt), edits(&bt, &tt));
+    let mut out = String::with_capacity(mine.len().max(theirs.len()));
+    let (mut i, mut j, mut done) = (0, 0, 0);
+    loop {
+        let start = match (me.get(i), te.get(j)) {
+            (None, None) => break,
+            (Some(m), None) => m.base.start,
+            (None, Some(t)) => t.base.start,
+            (Some(m), Some(t)) => m.base.start.min(t.base.start),
+        };
+        out.extend(bt[done..start].iter().copied());
+        // Grow the cluster while the next edit of either side starts inside it or right at its end.
+        let (i0, j0) = (i, j);
+        let mut end = start;
+        loop {
+            if let Some(m) = me.get(i).filter(|m| m.base.start <= end) {
+                end = end.max(m.base.end);
+                i += 1;
+            } else if let Some(t) = te.get(j).filter(|t| t.base.start <= end) {
+                end = end.max(t.base.end);
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let span = start..end;
+        match (side_span(&me[i0..i], &span), side_span(&te[j0..j], &span)) {
+            (Some(m), None) => out.extend(mt[m].iter().copied()),
+            (None, Some(t)) => out.extend(tt[t].iter().copied()),
+            (Some(m), Some(t)) if mt[m.clone()] == tt[t.clone()] => out.extend(mt[m].iter().copied()),
+            _ => return None,
+        }
+        done = end;
+    }
+    out.extend(bt[done..].iter().copied());
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn merge(base: &str, mine: &str, theirs: &str) -> MergeResult {
+        merge3(base, mine, theirs, &MergeLabels::default())
+    }
+
+    fn clean(text: &str) -> MergeResult {
+        MergeResult { text: text.to_owned(), conflicts: 0 }
+    }
+
+    fn conflicted(text: &str, conflicts: usize) -> MergeResult {
+        MergeResult { text: text.to_owned(), conflicts }
+    }
+
+    const DOC: &str = "# Review\n\nCheck the diff.\nRun the tests.\nWrite a summary.\n\nBe kind.\n";
+
+    #[test]
+    fn tokens_follow_the_rule() {
+        assert_eq!(tokens("a_b"), ["a", "_", "b"]);
+        assert_eq!(tokens("fastapi.routing"), ["fastapi", ".", "routing"]);
+        assert_eq!(tokens("don't"), ["don", "'", "t"]);
+        assert_eq!(tokens("v12ab  x\r\n"), ["v", "12", "ab", " ", " ", "x", "\r", "\n"]);
+        assert_eq!(tokens("안녕 세계🚀🎉 café"), ["안녕", " ", "세계", "🚀", "🎉", " ", "café"]);
+        assert!(tokens("").is_empty());
+    }
+
+    #[test]
+    fn edits_far_apart() {
+        let mine = DOC.replace("# Review", "# Code review");
+        let theirs = DOC.replace("Be kind.", "Be kind and specific.");
+        assert_eq!(
+            merge(DOC, &mine, &theirs),
+            clean("# Code review\n\nCheck the diff.\nRun the tests.\nWrite a summary.\n\nBe kind and specific.\n")
+        );
+    }
+
+    #[test]
+    fn edits_on_adjacent_lines() {
+        let mine = DOC.replace("Check the diff.", "Check the whole diff.");
+        let theirs = DOC.replace("Run the tests.", "Run the unit tests.");
+        assert_eq!(
+            merge(DOC, &mine, &theirs),
+            clean("# Review\n\nCheck the whole diff.\nRun the unit tests.\nWrite a summary.\n\nBe kind.\n")
+        );
+    }
+
+    #[test]
+    fn different_words_of_one_line() {
+        let base = "the quick brown fox jumps\n";
+        assert_eq!(
+            merge(base, "the slow brown fox jumps\n", "the quick brown cat jumps\n"),
+            clean("the slow brown cat jumps\n")
+        );
+        // One unchanged token (the space) between the changes is enough.
+        assert_eq!(
+            merge("alpha beta gamma\n", "alpha BETA gamma\n", "alpha beta GAMMA\n"),
+            clean("alpha BETA GAMMA\n")
+        );
+    }
+
+    #[test]
+    fn same_change_on_both_sides_is_applied_once() {
+        let both = DOC.replace("Run the tests.", "Run all tests.");
+        assert_eq!(merge(DOC, &both, &both), clean(&both));
+        let theirs = both.replace("Be kind.", "Be kind.\nThank the author.");
+        assert_eq!(merge(DOC, &both, &theirs), clean(&theirs));
+        // Same word edit plus different words elsewhere on the line.
+        assert_eq!(merge("a b c d\n", "A b C d\n", "A b c D\n"), clean("A b C D\n"));
+    }
+
+    #[test]
+    fn same_word_changed_two_ways_conflicts() {
+        let base = "intro\n\nuse fastapi.routing here\n\noutro\n";
+        let got = merge(
+            base,
+            "INTRO\n\nuse starlette.routing here\n\noutro\n",
+            "intro\n\nuse flask.routing here\n\noutro!\n",
+        );
+        let want = "INTRO\n\n<<<<<<< mine\nuse starlette.routing here\n||||||| base\nuse fastapi.routing here\n\
+                    =======\nuse flask.routing here\n>>>>>>> disk\n\noutro!\n";
+        assert_eq!(got, conflicted(want, 1));
+        // A touching edit joins the line region, and the whole region becomes the block.
+        let got = merge("a\nb c\n", "a\nb C\n", "A\nb D\n");
+        assert_eq!(got, conflicted("<<<<<<< mine\na\nb C\n||||||| base\na\nb c\n=======\nA\nb D\n>>>>>>> disk\n", 1));
+    }
+
+    #[test]
+    fn delete_vs_edit_conflicts() {
+        let got = merge("a\nkeep this line\nz\n", "a\nz\n", "a\nkeep that line\nz\n");
+        let want = "a\n<<<<<<< mine\n||||||| base\nkeep this line\n=======\nkeep that line\n>>>>>>> disk\nz\n";
+        assert_eq!(got, conflicted(want, 1));
+        // Deleting a word the other side edits is a conflict too.
+        assert_eq!(merge("x very big y\n", "x big y\n", "x really big y\n").conflicts, 1);
+    }
+
+    #[test]
+    fn insert_vs_insert_at_one_place() {
+        let got = merge("a\nb\n", "a\nX\nb\n", "a\nY\nb\n");
+        assert_eq!(got, conflicted("a\n<<<<<<< mine\nX\n||||||| base\n=======\nY\n>>>>>>> disk\nb\n", 1));
+        assert_eq!(merge("a\nb\n", "a\nX\nb\n", "a\nX\nb\n"), clean("a\nX\nb\n"));
+        // Word level: two inserts at one position, or an insert at the edge of the other's replacement.
+        assert_eq!(merge("a b\n", "a x b\n", "a y b\n").conflicts, 1);
+        assert_eq!(merge("alpha beta gamma\n", "alpha BETA gamma\n", "alpha beta, gamma\n").conflicts, 1);
+    }
+
+    #[test]
+    fn changes_at_start_and_end() {
+        assert_eq!(
+            merge("first\nmid\nlast\n", "FIRST\nmid\nlast\n", "first\nmid\nlast\nmore\n"),
+            clean("FIRST\nmid\nlast\nmore\n")
+        );
+        assert_eq!(
+            merge("first\nmid\nlast\n", "top\nfirst\nmid\nlast\n", "first\nmid\nLAST\n"),
+            clean("top\nfirst\nmid\nLAST\n")
+        );
+    }
+
+    #[test]
+    fn empty_base() {
+        assert_eq!(merge("", "", "new\n"), clean("new\n"));
+        assert_eq!(merge("", "same\n", "same\n"), clean("same\n"));
+        assert_eq!(merge("", "a\n", "b\n"), conflicted("<<<<<<< mine\na\n||||||| base\n=======\nb\n>>>>>>> disk\n", 1));
+        assert_eq!(merge("", "", ""), clean(""));
+    }
+
+    #[test]
+    fn crlf_is_kept_and_used_for_markers() {
+        let base = "a b\r\nc d\r\ne f\r\n";
+        assert_eq!(merge(base, "a B\r\nc d\r\ne f\r\n", "a b\r\nc d\r\ne F\r\n"), clean("a B\r\nc d\r\ne F\r\n"));
+        // Mixed endings survive untouched.
+        assert_eq!(merge("x\r\ny\nz\r\n", "X\r\ny\nz\r\n", "x\r\ny\nZ\r\n"), clean("X\r\ny\nZ\r\n"));
+        let got = merge("k\r\nv\r\n", "k\r\nmine\r\n", "k\r\ntheirs\r\n");
+        let want = "k\r\n<<<<<<< mine\r\nmine\r\n||||||| base\r\nv\r\n=======\r\ntheirs\r\n>>>>>>> disk\r\n";
+        assert_eq!(got, conflicted(want, 1));
+    }
+
+    #[test]
+    fn missing_final_newline() {
+        assert_eq!(merge("a\nb", "A\nb", "a\nB"), clean("A\nB"));
+        assert_eq!(merge("a\nb\n", "A\nb\n", "a\nb"), clean("A\nb"));
+        let want = "a\n<<<<<<< mine\nx\n||||||| base\nb\n=======\ny\n>>>>>>> disk\n";
+        assert_eq!(merge("a\nb", "a\nx", "a\ny"), conflicted(want, 1));
+    }
+
+    #[test]
+    fn non_ascii_text() {
+        assert_eq!(
+            merge("안녕 세계 좋은 아침\n", "안녕 친구 좋은 아침\n", "안녕 세계 좋은 저녁\n"),
+            clean("안녕 친구 좋은 저녁\n")
+        );
+        assert_eq!(
+            merge("café crème brûlée\n", "thé crème brûlée\n", "café crème glacée\n"),
+            clean("thé crème glacée\n")
+        );
+        assert_eq!(
+            merge("ship it 🚀 today\n", "ship it 🎉 today\n", "ship it 🚀 tomorrow\n"),
+            clean("ship it 🎉 tomorrow\n")
+        );
+        let want = "<<<<<<< mine\n🎉\n||||||| base\n🚀\n=======\n✨\n>>>>>>> disk\n";
+        assert_eq!(merge("🚀\n", "🎉\n", "✨\n"), conflicted(want, 1));
+    }
+
+    #[test]
+    fn labels_are_written() {
+        let labels = MergeLabels { mine: "buffer", base: "loaded", theirs: "on\ndisk" };
+        let got = merge3("v\n", "m\n", "t\n", &labels);
+        assert_eq!(got, conflicted("<<<<<<< buffer\nm\n||||||| loaded\nv\n=======\nt\n>>>>>>> on disk\n", 1));
+        assert!(!got.is_clean());
+        assert!(merge("v\n", "v\n", "t\n").is_clean());
+    }
+
+    #[test]
+    fn clean_regions_around_conflicts_merge_and_each_block_counts() {
+        let base = "one\n-\ntwo\nthree\nfour\nfive\nsix\n-\nseven\n";
+        let mine = "ONE\n-\n2a\nthree\nfour\n5a\nsix\n-\nseven\n";
+        let theirs = "one\n-\n2b\nthree\nFOUR\n5b\nsix\n-\nSEVEN\n";
+        let want = "ONE\n-\n<<<<<<< mine\n2a\n||||||| base\ntwo\n=======\n2b\n>>>>>>> disk\nthree\n\
+                    <<<<<<< mine\nfour\n5a\n||||||| base\nfour\nfive\n=======\nFOUR\n5b\n>>>>>>> disk\nsix\n-\nSEVEN\n";
+        assert_eq!(merge(base, mine, theirs), conflicted(want, 2));
+    }
+
+    const WORDS: &[&str] = &["alpha", "beta", "gamma", "delta", "kappa", "sigma", "omega", "lorem"];
+    const SEPS: &[&str] = &[" ", ", ", ". ", " - ", "_", "/", " (", ") ", "'"];
+    const NEW: &[&str] = &["RED", "GREEN", "", "BLUE", "Été", "한국"];
+
+    /// A word slot of the base: word, separator after it, who edits it (0 mine, 1 theirs, else nobody),
+    /// and the replacement.
+    type Slot = (usize, usize, u8, usize);
+
+    fn doc() -> impl Strategy<Value = (Vec<(Vec<Slot>, bool)>, bool)> {
+        let slot = (0..WORDS.len(), 0..SEPS.len(), 0u8..5, 0..NEW.len());
+        (prop::collection::vec((prop::collection::vec(slot, 1..7), any::<bool>()), 1..14), any::<bool>())
+    }
+
+    /// Builds base, mine, theirs and the expected merge. Every line starts with its own number so lines
+    /// are unique, and edited words are always separated by an untouched separator.
+    fn build(lines: &[(Vec<Slot>, bool)], final_newline: bool) -> [String; 4] {
+        let mut out: [String; 4] = Default::default();
+        for (n, (slots, crlf)) in lines.iter().enumerate() {
+            let prefix = format!("{n}: ");
+            out.iter_mut().for_each(|s| s.push_str(&prefix));
+            for &(word, sep, who, new) in slots {
+                let [base, mine, theirs, want] = &mut out;
+                base.push_str(WORDS[word]);
+                mine.push_str(if who == 0 { NEW[new] } else { WORDS[word] });
+                theirs.push_str(if who == 1 { NEW[new] } else { WORDS[word] });
+                want.push_str(if who <= 1 { NEW[new] } else { WORDS[word] });
+                out.iter_mut().for_each(|s| s.push_str(SEPS[sep]));
+            }
+            if n + 1 < lines.len() || final_newline {
+                out.iter_mut().for_each(|s| s.push_str(if *crlf { "\r\n" } else { "\n" }));
+            }
+        }
+        out
+    }
+
+    fn lines_of(text: &str) -> Vec<&str> {
+        text.lines().collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(192))]
+
+        #[test]
+        fn disjoint_word_edits_merge_cleanly((lines, final_newline) in doc()) {
+            let [base, mine, theirs, want] = build(&lines, final_newline);
+            prop_assert_eq!(merge(&base, &mine, &theirs), clean(&want));
+            prop_assert_eq!(merge(&base, &theirs, &mine), clean(&want));
+        }
+
+        #[test]
+        fn unchanged_side_yields_the_other(base in "[ab é한😀\r\n]{0,40}", other in "[ab é한😀\r\n]{0,40}") {
+            prop_assert_eq!(merge(&base, &base, &other), clean(&other));
+            prop_assert_eq!(merge(&base, &other, &base), clean(&other));
+        }
+
+        #[test]
+        fn swapping_sides_agrees(
+            base in "((a|b|c|a b|b c|)(\n|\r\n)){0,8}(a|c)?",
+            mine in "((a|b|c|a b|b c|x y|)(\n|\r\n)){0,8}(a|x)?",
+            theirs in "((a|b|c|a b|b c|z|)(\n|\r\n)){0,8}(a|z)?",
+        ) {
+            let (one, two) = (merge(&base, &mine, &theirs), merge(&base, &theirs, &mine));
+            prop_assert_eq!(one.conflicts, two.conflicts);
+            if one.is_clean() {
+                prop_assert_eq!(one.text, two.text);
+            }
+        }
+
+        #[test]
+        fn conflicts_keep_both_sides(choices in prop::collection::vec(0u8..6, 2..16), forced in any::<prop::sample::Index>()) {
+            // Per base line: 0 mine rewrites it, 1 theirs does, 2 both (differently), else untouched.
+            let mut choices = choices;
+            let at = forced.index(choices.len());
+            choices[at] = 2;
+            let (mut base, mut mine, mut theirs) = (String::new(), String::new(), String::new());
+            for (n, c) in choices.iter().enumerate() {
+                let line = format!("{n}: {} {}\n", WORDS[n % WORDS.len()], WORDS[(n * 3) % WORDS.len()]);
+                base.push_str(&line);
+                // Distinct one-word rewrites, so every one can be looked for in the output.
+                let tag = char::from(b'a' + n as u8);
+                mine.push_str(&if *c == 0 || *c == 2 { format!("ZMINE{tag}\n") } else { line.clone() });
+                theirs.push_str(&if *c == 1 || *c == 2 { format!("ZTHEIRS{tag}\n") } else { line.clone() });
+            }
+            let got = merge(&base, &mine, &theirs);
+            prop_assert!(got.conflicts >= 1);
+            let out = lines_of(&got.text);
+            for changed in lines_of(&mine).into_iter().chain(lines_of(&theirs)).filter(|l| l.starts_with('Z')) {
+                prop_assert!(out.contains(&changed), "{changed} missing from {}", got.text);
+            }
+            prop_assert_eq!(got.text.matches("<<<<<<< mine\n").count(), got.conflicts);
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! The editor page (`/skills/{name}`, `/agents/{name}`, `/commands/{name}`) and its save and
+//! conflict flow (SPEC §6). Rendered on the server with the content inside the textarea, so the
+//! text is there before the wasm loads; hydrated into the full flow.
+
+use super::conflict::{ConflictDialog, ConflictView};
+use super::draft::{now_iso, DraftStore};
+use super::i18n_ctx::use_i18n;
+use super::nav_guard::use_nav_guard;
+use super::toast::{use_toasts, ToastKind};
+use crate::api::fns::{get_artifact, get_project_info, save_artifact, ProjectInfo};
+use crate::api::{ApiError, ArtifactBody, ArtifactType, MtimeNs, UpdateRequest};
+use crate::i18n::Msg;
+use crate::text::draft::Draft;
+use crate::text::{diff_lines, eol};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// A version of the file the editor knows: its text (LF) and tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub content: String,
+    pub mtime_ns: MtimeNs,
+    pub etag: String,
+    /// The file on disk uses CRLF; saves convert the LF buffer back.
+    pub crlf: bool,
+}
+
+impl Loaded {
+    fn from_body(body: &ArtifactBody) -> Loaded {
+        Loaded {
+            content: eol::to_lf(&body.content),
+            mtime_ns: body.mtime_ns,
+            etag: body.etag.clone(),
+            crlf: eol::uses_crlf(&body.content),
+        }
+    }
+}
+
+/// A save that came back stale: the buffer, the fresh disk version, and the stale base (whose
+/// tokens a force-save sends, so the audit log shows what was overridden).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Conflict {
+    mine: String,
+    disk: Loaded,
+    stale: Loaded,
+}
+
+pub fn type_msg(kind: ArtifactType) -> Msg {
+    match kind {
+        ArtifactType::Skills => Msg::Skills,
+        ArtifactType::Agents => Msg::Agents,
+        ArtifactType::Commands => Msg::Commands,
+    }
+}
+
+#[component]
+pub fn EditorPage(kind: ArtifactType) -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let name = Memo::new(move |_| params.read().get("name").unwrap_or_default());
+    let data = Resource::new(
+        move || name.get(),
+        move |name| async move {
+            let info = get_project_info().await?;
+            let artifact = get_artifact(kind, name).await?;
+            Ok::<_, ApiError>((info, artifact))
+        },
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((info, artifact)) => view! { <Editor kind info artifact /> }.into_any(),
+                    Err(ApiError::NotFound { .. }) => {
+                        let name = name.get_untracked();
+                        view! {
+                            <Title text=i18n.t(Msg::NotFoundTitle) />
+                            <h1>{i18n.t(Msg::NotFoundTitle)}</h1>
+                            <p>
+                                {move || {
+                                    let kind_text = i18n.lang().text(type_msg(kind));
+                                    i18n.lang().format(Msg::NotFoundBody, &[("kind", kind_text), ("name", &name)])
+                                }}
+                            </p>
+                            <p><a href="/">{i18n.t(Msg::BackToList)}</a></p>
+                        }
+                            .into_any()
+                    }
+                    Err(ApiError::NotText) => view! { <p class="error">{i18n.t(Msg::NotText)}</p> }.into_any(),
+                    Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let name = StoredValue::new(artifact.name.clone());
+    let first = Loaded::from_body(&artifact);
+    let initial_text = first.content.clone();
+    // Leptos writes <textarea> children unescaped (it treats them like <script>), so the text
+    // is escaped here or a file holding `</textarea>` would inject markup. The leading newline
+    // is the one the HTML parser drops after a <textarea> start tag, so the file's own survives.
+    let ssr_text = format!("\n{}", escape_html(&initial_text));
+    let loaded = RwSignal::new(first);
+    let buffer = RwSignal::new(initial_text.clone());
+    let dirty = Memo::new(move |_| loaded.with(|l| buffer.with(|b| !eol::same_text(b, &l.content))));
+    let saving = RwSignal::new(false);
+    let conflict = RwSignal::new(None::<Conflict>);
+    // The disk text the diff banner compares the buffer with; `None` = banner closed.
+    let diff_against = RwSignal::new(None::<String>);
+    let drafts = StoredValue::new(DraftStore::new(&info.project_id, kind.plural(), &artifact.name));
+    let storage_warned = StoredValue::new(false);
+    let save_ref = NodeRef::<html::Button>::new();
+
+    // Re-enable Save and put focus on it once Leptos has applied the update.
+    let end_flow = move || {
+        saving.set(false);
+        request_animation_frame(move || {
+            if let Some(button) = save_ref.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    };
+
+    let stash = move |mine: &str, base: &Loaded| {
+        let draft = Draft {
+            content: mine.to_owned(),
+            base_content: base.content.clone(),
+            base_mtime_ns: base.mtime_ns.to_string(),
+            base_etag: base.etag.clone(),
+            saved_at: now_iso(),
+        };
+        if !drafts.with_value(|d| d.save(&draft)) && !storage_warned.get_value() {
+            storage_warned.set_value(true);
+            toasts.push(ToastKind::Warning, i18n.lang().text(Msg::DraftNotStored));
+        }
+    };
+
+    let adopt_saved = move |content: String, mtime_ns: MtimeNs, etag: String| {
+        loaded.update(|l| {
+            l.content = content;
+            l.mtime_ns = mtime_ns;
+            l.etag = etag;
+        });
+        drafts.with_value(|d| d.remove());
+        diff_against.set(None);
+    };
+
+    let save = Callback::new(move |()| {
+        if saving.get_untracked() {
+            return;
+        }
+        saving.set(true);
+        let base = loaded.get_untracked();
+        let mine = buffer.get_untracked();
+        let request = UpdateRequest {
+            content: eol::restore(&mine, base.crlf),
+            mtime_ns: base.mtime_ns,
+            etag: Some(base.etag.clone()),
+            force: false,
+        };
+        let name = name.get_value();
+        spawn_local(async move {
+            match save_artifact(kind, name.clone(), request).await {
+                Ok(saved) => {
+                    adopt_saved(mine, saved.mtime_ns, saved.etag);
+                    toasts.push(ToastKind::Success, i18n.lang().format(Msg::Saved, &[("name", &name)]));
+                    end_flow();
+                }
+                Err(ApiError::Conflict { .. } | ApiError::PreconditionFailed { .. }) => {
+                    // The buffer is safe in storage before anything else happens.
+                    stash(&mine, &base);
+                    match get_artifact(kind, name).await {
+                        Ok(fresh) => {
+                            conflict.set(Some(Conflict { mine, disk: Loaded::from_body(&fresh), stale: base }))
+                        }
+                        Err(_) => {
+                            toasts.push(ToastKind::Error, i18n.lang().text(Msg::RequestFailed));
+                            end_flow();
+                        }
+                    }
+                }
+                Err(ApiError::NotFound { .. }) => {
+                    stash(&mine, &base);
+                    toasts.push(ToastKind::Error, i18n.lang().format(Msg::FileGone, &[("name", &name)]));
+                    end_flow();
+                }
+                Err(err) => {
+                    toasts.push(ToastKind::Error, format!("{}: {err}", i18n.lang().text(Msg::RequestFailed)));
+                    end_flow();
+                }
+            }
+        });
+    });
+
+    let on_reload = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else { return };
+        drafts.with_value(|d| d.remove());
+        buffer.set(c.disk.content.clone());
+        loaded.set(c.disk);
+        diff_against.set(None);
+        conflict.set(None);
+        end_flow();
+    });
+
+    let on_diff = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else { return };
+        // Keep the buffer, adopt the fresh tokens: the next Save succeeds unless the disk moves again.
+        diff_against.set(Some(c.disk.content.clone()));
+        loaded.set(c.disk);
+        conflict.set(None);
+        end_flow();
+    });
+
+    let on_force = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else { return };
+        conflict.set(None);
+        let request = UpdateRequest {
+            content: eol::restore(&c.mine, c.disk.crlf),
+            mtime_ns: c.stale.mtime_ns,
+            etag: Some(c.stale.etag.clone()),
+            force: true,
+        };
+        let name = name.get_value();
+        spawn_local(async move {
+            match save_artifact(kind, name, request).await {
+                Ok(saved) => {
+                    loaded.update(|l| l.crlf = c.disk.crlf);
+                    adopt_saved(c.mine, saved.mtime_ns, saved.etag);
+                    toasts.push(ToastKind::Warning, i18n.lang().text(Msg::ForceSaved));
+                }
+                Err(err) => toasts.push(ToastKind::Error, err.to_string()),
+            }
+            end_flow();
+        });
+    });
+
+    let on_dismiss = Callback::new(move |()| {
+        conflict.set(None);
+        end_flow();
+    });
+
+    // Hydrated only: restore a stashed draft, keep its base tokens (a stale draft conflicts again).
+    Effect::new(move |ran: Option<()>| {
+        if ran.is_some() {
+            return;
+        }
+        if let Some(draft) = drafts.with_value(|d| d.load()) {
+            let crlf = loaded.with_untracked(|l| l.crlf);
+            loaded.set(Loaded {
+                content: draft.base_content,
+                mtime_ns: MtimeNs::parse(&draft.base_mtime_ns).unwrap_or_default(),
+                etag: draft.base_etag,
+                crlf,
+            });
+            buffer.set(draft.content);
+            toasts.push(ToastKind::Info, i18n.lang().text(Msg::DraftRestored));
+        }
+    });
+
+    // Ctrl/Cmd+S anywhere on the page.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
+            ev.prevent_default();
+            save.run(());
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    // Leaving while dirty asks first (reload/close, links, back/forward).
+    let guard = use_nav_guard();
+    Effect::new(move |_| {
+        guard.set(dirty.get().then(|| i18n.lang().text(Msg::LeaveConfirm).to_owned()));
+    });
+    on_cleanup(move || guard.set(None));
+
+    let title = move || {
+        let marker = if dirty.get() { "● " } else { "" };
+        format!("{marker}{} — ctxgate", name.get_value())
+    };
+    let shown = Signal::derive(move || {
+        conflict.with(|c| c.as_ref().map(|c| ConflictView { mine: c.mine.clone(), disk: c.disk.content.clone() }))
+    });
+    let files = artifact.files.clone().unwrap_or_default();
+
+    view! {
+        <Title text=title />
+        <article class="editor" data-project=info.project_id.clone()>
+            <p class="crumbs">
+                <a href="/">{i18n.t(Msg::BackToList)}</a>
+                " / "
+                {i18n.t(type_msg(kind))}
+            </p>
+            <h1>
+                <span id="artifact-name">{name.get_value()}</span>
+                <Show when=move || dirty.get()>
+                    <span class="dirty-marker" title=i18n.t(Msg::UnsavedMarkerLabel) aria-label=i18n.t(Msg::UnsavedMarkerLabel)>
+                        " ●"
+                    </span>
+                </Show>
+            </h1>
+            <DiffBanner buffer diff_against />
+            <label for="editor-content" class="content-label">{i18n.t(Msg::Content)}</label>
+            <textarea
+                id="editor-content"
+                spellcheck="false"
+                prop:value=move || buffer.get()
+                on:input=move |ev| buffer.set(event_target_value(&ev))
+            >
+                {ssr_text}
+            </textarea>
+            <div class="editor-actions">
+                <button type="button" class="primary" node_ref=save_ref disabled=move || saving.get() on:click=move |_| save.run(())>
+                    {i18n.t(Msg::Save)}
+                </button>
+            </div>
+            {(!files.is_empty()).then(|| view! {
+                <section class="files">
+                    <h2>{i18n.t(Msg::FilesInFolder)}</h2>
+                    <ul>{files.into_iter().map(|f| view! { <li><code>{f}</code></li> }).collect_view()}</ul>
+                </section>
+            })}
+        </article>
+        <ConflictDialog shown on_reload on_diff on_force on_dismiss />
+    }
+}
+
+/// Escapes text for HTML.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The rows of the diff banner as HTML: one element per line, `diff-add` / `diff-del` classes.
+/// Built as one string because a 10,000-line diff must render in well under 50 ms.
+pub fn diff_html(mine: &str, disk: &str) -> String {
+    let rows = diff_lines(mine, disk);
+    let mut html = String::with_capacity(rows.iter().map(|r| r.text.len() + 40).sum());
+    for row in rows {
+        let class = row.tag.class();
+        if class.is_empty() {
+            html.push_str("<div class=\"diff-line\">");
+        } else {
+            html.push_str("<div class=\"diff-line ");
+            html.push_str(class);
+            html.push_str("\">");
+        }
+        html.push_str(row.tag.prefix());
+        html.push_str(&escape_html(&row.text));
+        html.push_str("</div>");
+    }
+    html
+}
+
+/// "Your edits ↔ Current on disk": follows the buffer as the user types.
+#[component]
+fn DiffBanner(buffer: RwSignal<String>, diff_against: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let html = Memo::new(move |_| {
+        diff_against.with(|disk| disk.as_ref().map(|disk| buffer.with(|mine| diff_html(mine, disk))))
+    });
+    view! {
+        <Show when=move || diff_against.with(|d| d.is_some())>
+            <section class="diff-banner" aria-labelledby="diff-heading">
+                <div class="diff-head">
+                    <h2 id="diff-heading">{i18n.t(Msg::DiffHeading)}</h2>
+                    <button type="button" on:click=move |_| diff_against.set(None)>{i18n.t(Msg::Close)}</button>
+                </div>
+                <div class="diff-lines" tabindex="0" aria-labelledby="diff-heading" inner_html=move || html.get().unwrap_or_default()></div>
+            </section>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn diff_html_marks_and_escapes() {
+        let html = super::diff_html("a\n<b>\n", "a\nc\n");
+        assert_eq!(
+            html,
+            "<div class=\"diff-line\"> a</div><div class=\"diff-line diff-del\">-c</div><div class=\"diff-line diff-add\">+&lt;b&gt;</div>"
+        );
+    }
+}

@@ -1,0 +1,47 @@
+import { defineConfig, devices } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// One scratch copy of demo/ per run. Set here, in the main process, so the workers (which
+// re-read this file) inherit the same folder through the environment.
+if (!process.env.CTXGATE_E2E_ROOT) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ctxgate-e2e-'));
+  fs.cpSync(path.join(__dirname, '..', 'demo'), root, { recursive: true });
+  process.env.CTXGATE_E2E_ROOT = root;
+}
+const root = process.env.CTXGATE_E2E_ROOT;
+const port = Number(process.env.CTXGATE_E2E_PORT ?? 3917);
+const profile = process.env.SERVER_PROFILE ?? 'release';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: 'list',
+  use: { baseURL: `http://127.0.0.1:${port}`, trace: 'off' },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          // The machine has no outside network: keep Chromium from trying.
+          args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // stderr (the tracing log, incl. the audit line) goes to a file the tests read.
+    command: `cd .. && LEPTOS_SITE_ROOT=target/site exec ./target/${profile}/ctxgate serve --root "${root}" --addr 127.0.0.1:${port} 2> "${root}/server.log"`,
+    url: `http://127.0.0.1:${port}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'pipe',
+  },
+});

@@ -1,0 +1,26 @@
+import { test, expect } from '@playwright/test';
+import { collectErrors, hydrated } from './helpers';
+
+test('the list page is rendered on the server and the filter works after hydration', async ({ page }) => {
+  const errors = collectErrors(page);
+  // Server-rendered HTML already lists the demo artifacts, before any wasm runs.
+  const html = await (await page.request.get('/')).text();
+  expect(html).toContain('code-review');
+  expect(html).toContain('reviewer');
+
+  // other tests may have created artifacts: count what the API lists
+  let total = 0;
+  for (const type of ['skills', 'agents', 'commands']) {
+    total += (await (await page.request.get(`/api/context/${type}`)).json())[type].length;
+  }
+  await page.goto('/');
+  await hydrated(page);
+  await expect(page.locator('#shown-count')).toHaveText(`${total} of ${total} shown`);
+  await page.getByLabel('Filter').fill('code-rev');
+  await expect(page.locator('#shown-count')).toHaveText(`1 of ${total} shown`);
+  await page.getByLabel('Filter').fill('review');
+  await expect(page.locator('#type-skills li')).toHaveText([/^code-review/]);
+  await expect(page.locator('#type-agents li')).toHaveText([/^reviewer/]);
+  await expect(page.locator('#type-commands li')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
