@@ -24,3 +24,16 @@ test('the list page is rendered on the server and the filter works after hydrati
   await expect(page.locator('#type-commands li')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('the page hydrates under its Content-Security-Policy', async ({ page }) => {
+  const errors = collectErrors(page);
+  const response = await page.goto('/');
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' 'nonce-");
+  expect(csp).not.toContain('unsafe-inline');
+  await hydrated(page);
+  await page.getByLabel('Filter').fill('deploy');
+  await expect(page.locator('#type-commands li')).toHaveText([/^deploy/]);
+  // a CSP violation would show up as a console error
+  expect(errors).toEqual([]);
+});

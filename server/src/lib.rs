@@ -4,23 +4,15 @@
 pub mod cli;
 pub mod logging;
 pub mod rest;
+pub mod security;
 
 use app::api::backend::Backend;
 use app::{shell, App};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use security::Security;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-
-/// Everything `ctxgate serve` needs.
-#[derive(Clone, Debug)]
-pub struct ServeConfig {
-    pub root: PathBuf,
-    pub addr: SocketAddr,
-    pub allowed_hosts: Vec<String>,
-    pub token: Option<String>,
-}
 
 /// Leptos options for the built site: the output name is fixed (SPEC §10), the site root comes
 /// from `LEPTOS_SITE_ROOT` (default `target/site`), and `--addr` wins over the site address.
@@ -33,8 +25,9 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
     options
 }
 
-/// The whole app: REST under `/api/context`, server functions under `/_fn`, pages, assets.
-pub fn router(backend: Backend, options: LeptosOptions) -> Router {
+/// The whole app: REST under `/api/context`, server functions under `/_fn`, pages, assets,
+/// all behind the security layers.
+pub fn router(backend: Backend, options: LeptosOptions, security: Security) -> Router {
     let routes = generate_route_list(App);
     let context_backend = backend.clone();
     let pages = Router::new()
@@ -49,4 +42,7 @@ pub fn router(backend: Backend, options: LeptosOptions) -> Router {
         .route("/api", axum::routing::any(rest::api_not_found))
         .route("/api/{*rest}", axum::routing::any(rest::api_not_found))
         .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(security, security::guard))
+        .layer(axum::middleware::from_fn(security::common_headers))
+        .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
 }

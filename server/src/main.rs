@@ -57,6 +57,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     if !root.is_dir() {
         return Err(format!("project root {} is not an existing folder", root.display()));
     }
+    let security = server::security::Security::new(args.addr, &args.allowed_hosts, args.token.as_deref())?;
     let store =
         store::Store::open(&root).map_err(|err| format!("cannot open project root {}: {err}", root.display()))?;
     let backend = app::api::backend::Backend::new(store);
@@ -69,7 +70,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
         let local = listener.local_addr().map_err(|err| format!("cannot read the bound address: {err}"))?;
-        let app = router(backend.clone(), leptos_options(local));
+        let app = router(backend.clone(), leptos_options(local), security);
         tracing::info!(target: "ctxgate", "serving {} at http://{local}/", backend.canonical_root());
         println!("ctxgate listening on http://{local}/");
         axum::serve(listener, app)
