@@ -50,7 +50,7 @@ impl Security {
 
     fn host_allowed(&self, host: &str) -> bool {
         let name = host_name(host).to_ascii_lowercase();
-        self.allowed_hosts.iter().any(|allowed| *allowed == name)
+        self.allowed_hosts.contains(&name)
     }
 
     fn token_matches(&self, candidate: &str) -> bool {
@@ -85,7 +85,7 @@ fn forbidden(reason: &str) -> Response {
     ApiError::Forbidden { reason: reason.to_owned() }.into_response()
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
