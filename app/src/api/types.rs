@@ -181,6 +181,31 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Never panics; accepted exactly when the text is 1–20 ASCII digits.
+        #[test]
+        fn mtime_parser_follows_the_rule(text in "\\PC{0,24}") {
+            let rule = !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit());
+            proptest::prop_assert_eq!(MtimeNs::parse(&text).is_some(), rule);
+        }
+
+        #[test]
+        fn mtime_parser_takes_digit_strings_with_leading_zeros(value in proptest::prelude::any::<u64>(), zeros in 0usize..4) {
+            let text = format!("{}{value}", "0".repeat(zeros));
+            proptest::prop_assume!(text.len() <= 20);
+            proptest::prop_assert_eq!(MtimeNs::parse(&text), Some(MtimeNs(u128::from(value))));
+            let json = serde_json::to_string(&text).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<MtimeNs>(&json).unwrap(), MtimeNs(u128::from(value)));
+        }
+
+        #[test]
+        fn near_miss_mtimes_never_parse(digits in "[0-9]{1,19}", junk in "[ +_.eE,xa-f-]") {
+            for text in [format!("{junk}{digits}"), format!("{digits}{junk}"), format!("{}{junk}{}", &digits[..1], &digits[1..])] {
+                proptest::prop_assert_eq!(MtimeNs::parse(&text), None);
+            }
+        }
+    }
+
     #[test]
     fn name_rule_mirror() {
         assert_eq!(name_problem("code-review"), None);

@@ -1,0 +1,213 @@
+//! REST load figures (issue 3): guarded 4 KiB PUT latency p50/p99 and server CPU per request
+//! over 500 sequential saves on one keep-alive connection, GET throughput with 8 concurrent
+//! keep-alive clients for 10 s, and the server's RSS idle and after load. Loopback only,
+//! bounded in count and time. Prints figures; asserts nothing about speed.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a bench binary: a panic is the failure report
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PUTS: usize = 500;
+const GET_CLIENTS: usize = 8;
+const GET_SECONDS: u64 = 10;
+
+/// One HTTP/1.1 keep-alive connection speaking just enough HTTP for this bench.
+struct Connection {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    host: String,
+}
+
+impl Connection {
+    fn open(host: &str) -> Connection {
+        let stream = TcpStream::connect(host).unwrap();
+        stream.set_nodelay(true).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        Connection { reader: BufReader::new(stream.try_clone().unwrap()), writer: stream, host: host.to_owned() }
+    }
+
+    fn request(&mut self, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.host);
+        if let Some(body) = body {
+            head += &format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+        }
+        head += "\r\n";
+        self.writer.write_all(head.as_bytes()).unwrap();
+        if let Some(body) = body {
+            self.writer.write_all(body.as_bytes()).unwrap();
+        }
+        let mut status_line = String::new();
+        self.reader.read_line(&mut status_line).unwrap();
+        let status = status_line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).unwrap();
+        (status, String::from_utf8(body).unwrap())
+    }
+}
+
+fn proc_field(pid: u32, file: &str, key: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap();
+    text.lines().find_map(|l| l.strip_prefix(key)).unwrap().split_whitespace().next().unwrap().parse().unwrap()
+}
+
+fn rss_mib(pid: u32) -> f64 {
+    proc_field(pid, "status", "VmRSS:") as f64 / 1024.0
+}
+
+/// (user, system) CPU time of the process in milliseconds.
+fn cpu_split_ms(pid: u32) -> (f64, f64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ms = |i: usize| fields[i].parse::<u64>().unwrap() as f64 * 1000.0 / 100.0; // CLK_TCK is 100
+    (ms(11), ms(12))
+}
+
+fn cpu_ms(pid: u32) -> f64 {
+    let (user, sys) = cpu_split_ms(pid);
+    user + sys
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn field(json: &str, name: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    value[name].as_str().unwrap().to_owned()
+}
+
+struct Server {
+    child: std::process::Child,
+    pid: u32,
+    host: String,
+    _root: tempfile::TempDir,
+}
+
+fn start_server(parent: Option<&str>) -> Server {
+    let root = match parent {
+        Some(dir) => tempfile::tempdir_in(dir).unwrap(),
+        None => tempfile::tempdir().unwrap(),
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctxgate"))
+        .args(["serve", "--root"])
+        .arg(root.path())
+        .args(["--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let host = first.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_owned();
+    Server { child, pid, host, _root: root }
+}
+
+/// Runs the sequential PUTs; prints latency and CPU figures.
+fn put_phase(server: &Server, label: &str) {
+    let (pid, host) = (server.pid, &server.host);
+    let mut conn = Connection::open(host);
+    let content = "x".repeat(4095) + "\n";
+    let (status, created) = conn.request(
+        "POST",
+        "/api/context/skills",
+        Some(&serde_json::json!({"name": "bench", "content": content}).to_string()),
+    );
+    assert_eq!(status, 201, "{created}");
+    let (mut mtime, mut etag) = (field(&created, "mtime_ns"), field(&created, "etag"));
+    let mut latencies = Vec::with_capacity(PUTS);
+    let (user_before, sys_before) = cpu_split_ms(pid);
+    let wall = Instant::now();
+    for i in 0..PUTS {
+        // 4 KiB, different each time so every save really writes.
+        let body = format!("{:04096}", i);
+        let request = serde_json::json!({"content": body, "mtime_ns": mtime, "etag": etag}).to_string();
+        let start = Instant::now();
+        let (status, saved) = conn.request("PUT", "/api/context/skills/bench", Some(&request));
+        latencies.push(start.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(status, 200, "{saved}");
+        mtime = field(&saved, "mtime_ns");
+        etag = field(&saved, "etag");
+    }
+    let put_wall = wall.elapsed().as_secs_f64();
+    let (user_after, sys_after) = cpu_split_ms(pid);
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    println!("guarded 4 KiB PUT x{PUTS} on one keep-alive connection, root on {label}:");
+    println!(
+        "  latency p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms; {:.0} saves/s",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies[latencies.len() - 1],
+        PUTS as f64 / put_wall
+    );
+    let n = PUTS as f64;
+    println!(
+        "  server CPU per PUT {:.3} ms (user {:.3} ms + system {:.3} ms)",
+        (user_after - user_before + sys_after - sys_before) / n,
+        (user_after - user_before) / n,
+        (sys_after - sys_before) / n
+    );
+}
+
+fn main() {
+    println!("ctxgate REST load (release build, loopback, 2 cores shared by client and server)");
+    // tmpfs makes fsync free, which isolates ctxgate's own CPU cost ("fsync aside").
+    if std::path::Path::new("/dev/shm").is_dir() {
+        let mut on_tmpfs = start_server(Some("/dev/shm"));
+        put_phase(&on_tmpfs, "tmpfs (/dev/shm: fsync costs nothing)");
+        let _ = on_tmpfs.child.kill();
+        let _ = on_tmpfs.child.wait();
+    }
+    let mut server = start_server(None);
+    std::thread::sleep(Duration::from_millis(300));
+    let rss_idle = rss_mib(server.pid);
+    put_phase(&server, "the temp folder's disk (each save fsyncs file and folder)");
+    let (pid, host) = (server.pid, server.host.clone());
+
+    let cpu_before = cpu_ms(pid);
+    let deadline = Instant::now() + Duration::from_secs(GET_SECONDS);
+    let clients: Vec<_> = (0..GET_CLIENTS)
+        .map(|_| {
+            let host = host.clone();
+            std::thread::spawn(move || {
+                let mut conn = Connection::open(&host);
+                let mut count = 0u64;
+                while Instant::now() < deadline {
+                    let (status, _) = conn.request("GET", "/api/context/skills/bench", None);
+                    assert_eq!(status, 200);
+                    count += 1;
+                }
+                count
+            })
+        })
+        .collect();
+    let gets: u64 = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    let get_cpu = cpu_ms(pid) - cpu_before;
+    let rss_loaded = rss_mib(pid);
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+
+    println!("GET 4 KiB artifact, {GET_CLIENTS} keep-alive clients for {GET_SECONDS} s:");
+    println!(
+        "  {} requests, {:.0} GET/s, server CPU {:.3} ms per GET",
+        gets,
+        gets as f64 / GET_SECONDS as f64,
+        get_cpu / gets as f64
+    );
+    println!("server RSS: idle {rss_idle:.1} MiB, after load {rss_loaded:.1} MiB");
+}
