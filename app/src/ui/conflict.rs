@@ -7,7 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 /// What the dialog shows: the buffer and the file as it is on disk now.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ConflictView {
     pub mine: String,
     pub disk: String,
@@ -15,7 +15,10 @@ pub struct ConflictView {
 
 #[component]
 pub fn ConflictDialog(
-    shown: Signal<Option<ConflictView>>,
+    /// Whether the dialog is open.
+    open: Signal<bool>,
+    /// The texts of the panes; kept after closing, so closing never re-lays out large panes.
+    texts: Signal<ConflictView>,
     on_reload: Callback<()>,
     on_diff: Callback<()>,
     on_force: Callback<()>,
@@ -28,7 +31,7 @@ pub fn ConflictDialog(
 
     // Open modally when there is a conflict to show, close otherwise.
     Effect::new(move |_| {
-        let open = shown.with(|s| s.is_some());
+        let open = open.get();
         if let Some(dialog) = dialog_ref.get() {
             if open && !dialog.open() {
                 let _ = dialog.show_modal();
@@ -50,8 +53,7 @@ pub fn ConflictDialog(
         }
     };
 
-    let pane =
-        move |pick: fn(&ConflictView) -> String| move || shown.with(|s| s.as_ref().map(pick).unwrap_or_default());
+    let pane = move |pick: fn(&ConflictView) -> String| move || texts.with(pick);
 
     view! {
         <dialog

@@ -11,7 +11,7 @@ use crate::api::fns::{get_artifact, get_project_info, save_artifact, ProjectInfo
 use crate::api::{ApiError, ArtifactBody, ArtifactType, MtimeNs, UpdateRequest};
 use crate::i18n::Msg;
 use crate::text::draft::Draft;
-use crate::text::{diff_lines, eol};
+use crate::text::{diff_lines, eol, DiffLine};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -110,6 +110,9 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     let ssr_text = format!("\n{}", escape_html(&initial_text));
     let loaded = RwSignal::new(first);
     let buffer = RwSignal::new(initial_text.clone());
+    // What the app itself puts into the textarea (reload, draft restore). Kept apart from
+    // `buffer` so typing never writes the value back: on a large file that costs ~250 ms a key.
+    let placed_text = RwSignal::new(initial_text.clone());
     let dirty = Memo::new(move |_| loaded.with(|l| buffer.with(|b| !eol::same_text(b, &l.content))));
     let saving = RwSignal::new(false);
     let conflict = RwSignal::new(None::<Conflict>);
@@ -204,6 +207,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         let Some(c) = conflict.get_untracked() else { return };
         drafts.with_value(|d| d.remove());
         buffer.set(c.disk.content.clone());
+        placed_text.set(c.disk.content.clone());
         loaded.set(c.disk);
         diff_against.set(None);
         conflict.set(None);
@@ -260,6 +264,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                 etag: draft.base_etag,
                 crlf,
             });
+            placed_text.set(draft.content.clone());
             buffer.set(draft.content);
             toasts.push(ToastKind::Info, i18n.lang().text(Msg::DraftRestored));
         }
@@ -285,8 +290,12 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         let marker = if dirty.get() { "● " } else { "" };
         format!("{marker}{} — ctxgate", name.get_value())
     };
-    let shown = Signal::derive(move || {
-        conflict.with(|c| c.as_ref().map(|c| ConflictView { mine: c.mine.clone(), disk: c.disk.content.clone() }))
+    let dialog_open = Signal::derive(move || conflict.with(Option::is_some));
+    let dialog_texts = Memo::new(move |previous: Option<&ConflictView>| {
+        conflict
+            .with(|c| c.as_ref().map(|c| ConflictView { mine: c.mine.clone(), disk: c.disk.content.clone() }))
+            .or_else(|| previous.cloned())
+            .unwrap_or_default()
     });
     let files = artifact.files.clone().unwrap_or_default();
 
@@ -311,7 +320,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             <textarea
                 id="editor-content"
                 spellcheck="false"
-                prop:value=move || buffer.get()
+                prop:value=move || placed_text.get()
                 on:input=move |ev| buffer.set(event_target_value(&ev))
             >
                 {ssr_text}
@@ -328,7 +337,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                 </section>
             })}
         </article>
-        <ConflictDialog shown on_reload on_diff on_force on_dismiss />
+        <ConflictDialog open=dialog_open texts=Signal::from(dialog_texts) on_reload on_diff on_force on_dismiss />
     }
 }
 
@@ -348,9 +357,12 @@ fn escape_html(text: &str) -> String {
 }
 
 /// The rows of the diff banner as HTML: one element per line, `diff-add` / `diff-del` classes.
-/// Built as one string because a 10,000-line diff must render in well under 50 ms.
+/// Built as one string: one component per line would cost far more on a 10,000-line file.
 pub fn diff_html(mine: &str, disk: &str) -> String {
-    let rows = diff_lines(mine, disk);
+    rows_html(&diff_lines(mine, disk))
+}
+
+fn rows_html(rows: &[DiffLine]) -> String {
     let mut html = String::with_capacity(rows.iter().map(|r| r.text.len() + 40).sum());
     for row in rows {
         let class = row.tag.class();
@@ -368,13 +380,40 @@ pub fn diff_html(mine: &str, disk: &str) -> String {
     html
 }
 
+/// Up to this many rows the banner holds every line; above it only the rows in view (plus a
+/// margin) are in the DOM, between two spacers, because the browser needs ~250 ms to lay out
+/// 10,000 rows and the banner must follow each keystroke.
+const FULL_RENDER_ROWS: usize = 400;
+/// Fixed row height in px (`.diff-line` in style/main.css) and rows kept beyond the view.
+const ROW_PX: usize = 20;
+const WINDOW_ROWS: usize = 40;
+
 /// "Your edits ↔ Current on disk": follows the buffer as the user types.
 #[component]
 fn DiffBanner(buffer: RwSignal<String>, diff_against: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
-    let html = Memo::new(move |_| {
-        diff_against.with(|disk| disk.as_ref().map(|disk| buffer.with(|mine| diff_html(mine, disk))))
+    let rows = Memo::new(move |_| {
+        diff_against.with(|disk| disk.as_ref().map(|disk| buffer.with(|mine| diff_lines(mine, disk))))
     });
+    let scroll_top = RwSignal::new(0usize);
+    // (first row shown, rows shown, total rows)
+    let window = Memo::new(move |_| {
+        let total = rows.with(|r| r.as_ref().map_or(0, Vec::len));
+        if total <= FULL_RENDER_ROWS {
+            return (0, total, total);
+        }
+        let first = (scroll_top.get() / ROW_PX).saturating_sub(WINDOW_ROWS / 4).min(total.saturating_sub(WINDOW_ROWS));
+        (first, WINDOW_ROWS.min(total - first), total)
+    });
+    let html = move || {
+        let (first, count, _) = window.get();
+        rows.with(|r| r.as_ref().map(|r| rows_html(&r[first..first + count])).unwrap_or_default())
+    };
+    let above = move || format!("{}px", window.get().0 * ROW_PX);
+    let below = move || {
+        let (first, count, total) = window.get();
+        format!("{}px", (total - first - count) * ROW_PX)
+    };
     view! {
         <Show when=move || diff_against.with(|d| d.is_some())>
             <section class="diff-banner" aria-labelledby="diff-heading">
@@ -382,7 +421,19 @@ fn DiffBanner(buffer: RwSignal<String>, diff_against: RwSignal<Option<String>>) 
                     <h2 id="diff-heading">{i18n.t(Msg::DiffHeading)}</h2>
                     <button type="button" on:click=move |_| diff_against.set(None)>{i18n.t(Msg::Close)}</button>
                 </div>
-                <div class="diff-lines" tabindex="0" aria-labelledby="diff-heading" inner_html=move || html.get().unwrap_or_default()></div>
+                <div
+                    class="diff-lines"
+                    tabindex="0"
+                    aria-labelledby="diff-heading"
+                    on:scroll=move |ev| {
+                        let top = event_target::<leptos::web_sys::Element>(&ev).scroll_top();
+                        scroll_top.set(usize::try_from(top).unwrap_or(0));
+                    }
+                >
+                    <div class="diff-spacer" style:height=above></div>
+                    <div inner_html=html></div>
+                    <div class="diff-spacer" style:height=below></div>
+                </div>
             </section>
         </Show>
     }
