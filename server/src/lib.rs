@@ -29,6 +29,10 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
 /// all behind the security layers.
 pub fn router(backend: Backend, options: LeptosOptions, security: Security) -> Router {
     let routes = generate_route_list(App);
+    // The wasm, JS and CSS, served precompressed when `.br` / `.gz` siblings exist (scripts/
+    // build them at the highest levels; on-the-fly compression below uses the fastest level).
+    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let pkg = tower_http::services::ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
     let context_backend = backend.clone();
     let pages = Router::new()
         .leptos_routes_with_context(&options, routes, move || provide_context(context_backend.clone()), {
@@ -41,6 +45,7 @@ pub fn router(backend: Backend, options: LeptosOptions, security: Security) -> R
         .merge(rest::routes(backend))
         .route("/api", axum::routing::any(rest::api_not_found))
         .route("/api/{*rest}", axum::routing::any(rest::api_not_found))
+        .nest_service("/pkg", pkg)
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(security, security::guard))
         .layer(axum::middleware::from_fn(security::common_headers))

@@ -1,6 +1,14 @@
 //! The line diff shown in the diff banner (SPEC §6): one row per line, tagged add / del / same.
 
-use similar::{ChangeTag, TextDiff};
+use similar::algorithms::{myers, Capture, Replace};
+use similar::DiffOp;
+use std::time::Duration;
+
+// The Instant `similar` expects: web-time's in the browser (std's panics there), std's natively.
+#[cfg(feature = "hydrate")]
+use similar::Instant;
+#[cfg(not(feature = "hydrate"))]
+use std::time::Instant;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineTag {
@@ -37,24 +45,58 @@ pub struct DiffLine {
     pub text: String,
 }
 
-/// Lines of `disk` → `mine`: what the buffer adds (`+`) and what it drops from disk (`-`).
+/// How long the diff may search for the smallest edit script before settling for a larger one
+/// (two unrelated 10,000-line texts would otherwise take seconds).
+const DIFF_DEADLINE: Duration = Duration::from_millis(200);
+
+/// Lines of `disk` → `mine`: what the buffer adds (`+`) and what it drops from disk (`-`);
+/// a replaced block lists its `-` lines before its `+` lines.
+///
+/// Myers is called directly rather than through `TextDiff`: `TextDiff` picks its algorithm at
+/// run time, which links all three of `similar`'s algorithms into the wasm.
 pub fn diff_lines(mine: &str, disk: &str) -> Vec<DiffLine> {
-    let diff = TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_lines(disk, mine);
-    diff.iter_all_changes()
-        .map(|change| DiffLine {
-            tag: match change.tag() {
-                ChangeTag::Insert => LineTag::Add,
-                ChangeTag::Delete => LineTag::Del,
-                ChangeTag::Equal => LineTag::Same,
-            },
-            text: change.value().trim_end_matches(['\n', '\r']).to_owned(),
-        })
-        .collect()
+    let old: Vec<&str> = disk.split_inclusive('\n').collect();
+    let new: Vec<&str> = mine.split_inclusive('\n').collect();
+    let mut hook = Replace::new(Capture::new());
+    let deadline = Instant::now() + DIFF_DEADLINE;
+    // The hook never fails (Capture and Replace only record).
+    let _ = myers::diff_deadline(&mut hook, &old, 0..old.len(), &new, 0..new.len(), Some(deadline));
+    let row = |tag, line: &str| DiffLine { tag, text: line.trim_end_matches(['\n', '\r']).to_owned() };
+    let mut rows = Vec::with_capacity(old.len().max(new.len()));
+    for op in hook.into_inner().into_ops() {
+        match op {
+            DiffOp::Equal { new_index, len, .. } => {
+                rows.extend(new[new_index..new_index + len].iter().map(|l| row(LineTag::Same, l)))
+            }
+            DiffOp::Delete { old_index, old_len, .. } => {
+                rows.extend(old[old_index..old_index + old_len].iter().map(|l| row(LineTag::Del, l)))
+            }
+            DiffOp::Insert { new_index, new_len, .. } => {
+                rows.extend(new[new_index..new_index + new_len].iter().map(|l| row(LineTag::Add, l)))
+            }
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                rows.extend(old[old_index..old_index + old_len].iter().map(|l| row(LineTag::Del, l)));
+                rows.extend(new[new_index..new_index + new_len].iter().map(|l| row(LineTag::Add, l)));
+            }
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_and_identical_texts() {
+        assert_eq!(diff_lines("", ""), vec![]);
+        assert!(diff_lines("a\nb\n", "a\nb\n").iter().all(|r| r.tag == LineTag::Same));
+        let rows = diff_lines("a\r\nb", "");
+        assert_eq!(
+            rows.iter().map(|r| (r.tag, r.text.as_str())).collect::<Vec<_>>(),
+            [(LineTag::Add, "a"), (LineTag::Add, "b")]
+        );
+    }
 
     #[test]
     fn known_pair() {
