@@ -268,3 +268,18 @@ test('accessibility: editor and open dialog have no serious or critical violatio
   await hydrated(page);
   expect(serious(await new AxeBuilder({ page }).analyze())).toEqual([]);
 });
+
+test('a save racing a delete says the file is gone and keeps buffer and draft', async ({ page }) => {
+  await createArtifact(page, 'skills', 'gone', 'soon gone\n');
+  await openEditor(page, 'skills', 'gone');
+  await content(page).fill('precious edits\n');
+  const deleted = await page.request.delete('/api/context/skills/gone');
+  expect(deleted.status()).toBe(200);
+  await saveButton(page).click();
+  await expect(page.getByRole('status')).toContainText('"gone" no longer exists on disk');
+  await expect(content(page)).toHaveValue('precious edits\n');
+  await expect(saveButton(page)).toBeEnabled();
+  const draft = JSON.parse((await page.evaluate((k) => sessionStorage.getItem(k), draftKey('skills', 'gone'))) ?? 'null');
+  expect(draft.content).toBe('precious edits\n');
+  expect(fs.existsSync(workingFile('skills', 'gone'))).toBe(false);
+});
