@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { collectErrors, hydrated } from './helpers';
+import * as fs from 'node:fs';
+import { collectErrors, hydrated, projectFile } from './helpers';
 
 test('the list page is rendered on the server and the filter works after hydration', async ({ page }) => {
   const errors = collectErrors(page);
@@ -36,4 +37,32 @@ test('the page hydrates under its Content-Security-Policy', async ({ page }) => 
   await expect(page.locator('#type-commands li')).toHaveText([/^deploy/]);
   // a CSP violation would show up as a console error
   expect(errors).toEqual([]);
+});
+
+test('delete asks first; the server refuses a duplicate name inline', async ({ page }) => {
+  await page.request.post('/api/context/agents', { data: { name: 'to-delete', content: 'bye\n' } });
+  await page.goto('/');
+  await hydrated(page);
+  const row = page.locator('#type-agents li', { hasText: 'to-delete' });
+  const questions: string[] = [];
+  let accept = false;
+  page.on('dialog', (d) => {
+    questions.push(d.message());
+    void (accept ? d.accept() : d.dismiss());
+  });
+  await row.getByRole('button', { name: 'Delete to-delete' }).click();
+  expect(questions[0]).toContain('Delete "to-delete" and its whole folder?');
+  await expect(row).toHaveCount(1);
+  expect(fs.existsSync(projectFile('.memtomem/agents/to-delete/agent.md'))).toBe(true);
+  accept = true;
+  await row.getByRole('button', { name: 'Delete to-delete' }).click();
+  await expect(page.getByRole('status')).toContainText('"to-delete" deleted');
+  await expect(row).toHaveCount(0);
+  expect(fs.existsSync(projectFile('.memtomem/agents/to-delete'))).toBe(false);
+
+  const form = page.locator('#new-agents');
+  await form.getByLabel('Name').fill('planner');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.locator('.field-error')).toHaveText('agent "planner" already exists');
+  await expect(page).toHaveURL(/\/$/);
 });
