@@ -3,6 +3,7 @@
 //! with SIGKILL at random moments; the file must always hold exactly one complete version, and
 //! the temp files a killed writer leaves are swept by the next open.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -36,6 +37,7 @@ fn crash_child_writer() {
     let root = std::env::var(CHILD_ENV).expect("run by sigkill_during_guarded_writes");
     let store = Store::open(Path::new(&root)).unwrap();
     let mut i: u64 = u64::from(std::process::id()) * 1_000_000;
+    let mut announced = false;
     loop {
         let current = store.get(Kind::Skills, "crash").unwrap();
         i += 1;
@@ -43,6 +45,15 @@ fn crash_child_writer() {
         let update =
             Update { content: &content, base_mtime_ns: current.mtime_ns, base_etag: Some(&current.etag), force: false };
         store.update(Kind::Skills, "crash", &update).unwrap();
+        if !announced {
+            // Tell the parent the write loop is running; it kills at a random moment after this.
+            // (libtest may have written "test crash_child_writer ... " without a newline.)
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "crash-child-ready").unwrap();
+            out.flush().unwrap();
+            announced = true;
+        }
     }
 }
 
@@ -61,12 +72,15 @@ fn sigkill_during_guarded_writes() {
         let mut child = Command::new(&exe)
             .args(["--exact", "crash_child_writer", "--ignored", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, root.path())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Let it reach its write loop, then kill at a random moment inside it.
-        std::thread::sleep(Duration::from_millis(15 + rand::random::<u64>() % 25));
+        // Wait until its write loop runs (an event, not a guess), then kill at a random moment.
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let ready = lines.find(|line| line.as_ref().is_ok_and(|l| l.contains("crash-child-ready")));
+        assert!(ready.is_some(), "kill {kill}: the child never reached its write loop");
+        std::thread::sleep(Duration::from_micros(rand::random::<u64>() % 20_000));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let text = std::fs::read_to_string(&file).unwrap();
