@@ -79,7 +79,8 @@ pub struct ServeArgs {
     #[arg(long = "allowed-host", value_name = "H")]
     pub allowed_hosts: Vec<String>,
     /// Shared secret every request must carry (Authorization: Bearer, or the cookie set by
-    /// visiting /?token=...). Required when --addr is not a loopback address.
+    /// visiting /?token=...). Required when --addr is not a loopback address. Characters:
+    /// A-Z a-z 0-9 - _ . ~
     #[arg(long, value_name = "T", env = "CTXGATE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Log line format on stderr.

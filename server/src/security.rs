@@ -36,6 +36,12 @@ impl Security {
                 "refusing to listen on non-loopback address {bind} without --token (or CTXGATE_TOKEN): anyone on the network could edit this project"
             ));
         }
+        if let Some(t) = token {
+            // The token travels in a cookie and a query string: keep it to characters both carry as-is.
+            if !t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')) {
+                return Err("--token may contain only A-Z a-z 0-9 - _ . ~".into());
+            }
+        }
         let mut allowed: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()];
         allowed.extend(extra_hosts.iter().map(|h| h.trim().to_ascii_lowercase()));
         if token.is_some() {
@@ -178,5 +184,8 @@ mod tests {
         assert!(security.token_matches("s3cret"));
         assert!(!security.token_matches("s3cre"));
         assert!(!security.token_matches("s3cret "));
+        for bad in ["a;b", "a b", "a\"b", "ä"] {
+            assert!(Security::new("127.0.0.1:3000".parse().unwrap(), &[], Some(bad)).is_err(), "{bad}");
+        }
     }
 }
