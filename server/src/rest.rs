@@ -107,9 +107,8 @@ async fn update(
     body: Body,
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
-    if let Some(problem) = app::api::name_problem(&name) {
-        return Err(ApiError::InvalidName { reason: problem.into() });
-    }
+    // The name is refused (400) before the body is read (422/413), as SPEC §4 step 1 orders.
+    store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
     let bytes = json_body(&headers, body).await?;
     let mut request = parse_update(&bytes)?;
     let if_match = match headers.get(header::IF_MATCH) {

@@ -46,20 +46,10 @@ impl Kind {
     }
 }
 
-/// How one artifact is laid out on disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Layout {
-    /// `<type>/<name>/<folder_file>`
-    Folder,
-    /// `<type>/<name>.md` (agents and commands only)
-    Flat,
-}
-
-/// A located artifact: its working file and layout. Paths are absolute (under the root),
-/// `relative` is what the API shows (`.memtomem/...`).
+/// A located artifact's working file: `file` is absolute (under the root), `relative` is what
+/// the API shows (`.memtomem/...`).
 #[derive(Debug, Clone)]
 pub struct Located {
-    pub layout: Layout,
     pub file: PathBuf,
     pub relative: String,
 }
@@ -93,12 +83,12 @@ pub(crate) fn relative_flat_file(kind: Kind, name: &str) -> String {
 pub fn locate(memtomem: &Path, kind: Kind, name: &str) -> Option<Located> {
     let folder_file = folder_file_path(memtomem, kind, name);
     if folder_file.is_file() {
-        return Some(Located { layout: Layout::Folder, file: folder_file, relative: relative_folder_file(kind, name) });
+        return Some(Located { file: folder_file, relative: relative_folder_file(kind, name) });
     }
     if kind.has_flat_layout() {
         let flat = flat_file_path(memtomem, kind, name);
         if flat.is_file() {
-            return Some(Located { layout: Layout::Flat, file: flat, relative: relative_flat_file(kind, name) });
+            return Some(Located { file: flat, relative: relative_flat_file(kind, name) });
         }
     }
     None

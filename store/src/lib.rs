@@ -7,7 +7,7 @@ mod names;
 mod tokens;
 mod write;
 
-pub use layout::{locate, Kind, Layout, Located};
+pub use layout::{locate, Kind, Located};
 pub use names::{validate_name, NameError, MAX_NAME_LEN};
 pub use tokens::{etag_of, mtime_ns, MtimeNs};
 
@@ -93,7 +93,6 @@ pub struct Store {
     root: PathBuf,
     memtomem: PathBuf,
     locks: Mutex<LockTable>,
-    lock_wait: Duration,
 }
 
 impl std::fmt::Debug for Store {
@@ -111,15 +110,9 @@ impl Store {
             return Err(io::Error::new(io::ErrorKind::NotADirectory, "project root is not a folder"));
         }
         let memtomem = root.join(".memtomem");
-        let store = Store { root, memtomem, locks: Mutex::new(HashMap::new()), lock_wait: DEFAULT_LOCK_WAIT };
+        let store = Store { root, memtomem, locks: Mutex::new(HashMap::new()) };
         store.sweep_all_temps();
         Ok(store)
-    }
-
-    /// Changes how long a writer waits for the artifact lock (tests use a short wait).
-    pub fn with_lock_wait(mut self, wait: Duration) -> Store {
-        self.lock_wait = wait;
-        self
     }
 
     /// The project root, absolute and symlink-resolved.
@@ -210,7 +203,7 @@ impl Store {
     pub fn create(&self, kind: Kind, name: &str, content: &str) -> Result<Saved, StoreError> {
         validate_name(name)?;
         let lock = self.artifact_lock(kind, name);
-        let _held = lock.try_lock_for(self.lock_wait).ok_or(StoreError::Busy)?;
+        let _held = lock.try_lock_for(DEFAULT_LOCK_WAIT).ok_or(StoreError::Busy)?;
         if locate(&self.memtomem, kind, name).is_some() {
             return Err(StoreError::AlreadyExists);
         }
@@ -232,7 +225,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let lock = self.artifact_lock(kind, name);
-        let _held = lock.try_lock_for(self.lock_wait).ok_or(StoreError::Busy)?;
+        let _held = lock.try_lock_for(DEFAULT_LOCK_WAIT).ok_or(StoreError::Busy)?;
         // Again under the lock: a delete may have won the race.
         let located = locate(&self.memtomem, kind, name).ok_or(StoreError::NotFound)?;
         let (current, meta) = match read_with_meta(&located.file) {
@@ -277,7 +270,7 @@ impl Store {
     pub fn delete(&self, kind: Kind, name: &str) -> Result<Vec<String>, StoreError> {
         validate_name(name)?;
         let lock = self.artifact_lock(kind, name);
-        let _held = lock.try_lock_for(self.lock_wait).ok_or(StoreError::Busy)?;
+        let _held = lock.try_lock_for(DEFAULT_LOCK_WAIT).ok_or(StoreError::Busy)?;
         let mut deleted = Vec::new();
         let folder = layout::folder_path(&self.memtomem, kind, name);
         if layout::folder_file_path(&self.memtomem, kind, name).is_file() {

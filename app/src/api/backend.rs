@@ -76,10 +76,6 @@ impl Backend {
         Backend { store: Arc::new(store), project_id: project_id.into(), canonical_root: canonical_root.into() }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     pub fn project_id(&self) -> &str {
         &self.project_id
     }

@@ -29,10 +29,9 @@ impl Draft {
     /// storage entry can never break the editor.
     pub fn from_json(text: &str) -> Option<Draft> {
         let draft: Draft = serde_json::from_str(text).ok()?;
-        let digits_ok = !draft.base_mtime_ns.is_empty()
-            && draft.base_mtime_ns.len() <= 20
-            && draft.base_mtime_ns.bytes().all(|b| b.is_ascii_digit());
-        (digits_ok && crate::api::is_valid_etag(&draft.base_etag)).then_some(draft)
+        let well_formed =
+            crate::api::MtimeNs::parse(&draft.base_mtime_ns).is_some() && crate::api::is_valid_etag(&draft.base_etag);
+        well_formed.then_some(draft)
     }
 }
 

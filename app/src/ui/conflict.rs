@@ -70,18 +70,8 @@ pub fn ConflictDialog(
         >
             <h2 id="ctx-conflict-title">{i18n.t(Msg::ConflictTitle)}</h2>
             <div class="panes">
-                <section class="pane">
-                    <h3 id="ctx-pane-mine">{i18n.t(Msg::YourEdits)}</h3>
-                    <pre tabindex="0" aria-labelledby="ctx-pane-mine" class="pane-text">
-                        {pane(|c| c.mine.clone())}
-                    </pre>
-                </section>
-                <section class="pane">
-                    <h3 id="ctx-pane-disk">{i18n.t(Msg::CurrentOnDisk)}</h3>
-                    <pre tabindex="0" aria-labelledby="ctx-pane-disk" class="pane-text">
-                        {pane(|c| c.disk.clone())}
-                    </pre>
-                </section>
+                <Pane id="ctx-pane-mine" title=Msg::YourEdits text=pane(|c| c.mine.clone()) />
+                <Pane id="ctx-pane-disk" title=Msg::CurrentOnDisk text=pane(|c| c.disk.clone()) />
             </div>
             <div class="dialog-actions">
                 <button type="button" autofocus node_ref=reload_ref on:click=move |_| on_reload.run(())>
@@ -95,6 +85,20 @@ pub fn ConflictDialog(
                 </button>
             </div>
         </dialog>
+    }
+}
+
+/// One read-only, scrollable, keyboard-focusable text pane with its heading.
+#[component]
+fn Pane(id: &'static str, title: Msg, text: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="pane">
+            <h3 id=id>{i18n.t(title)}</h3>
+            <pre tabindex="0" aria-labelledby=id class="pane-text">
+                {text}
+            </pre>
+        </section>
     }
 }
 
