@@ -2,6 +2,7 @@
 //! logging. Glue only: the guard lives in `store`, the API types in `app::api`.
 
 pub mod cli;
+pub mod limit;
 pub mod logging;
 pub mod rest;
 pub mod security;
@@ -47,6 +48,9 @@ pub fn router(backend: Backend, options: LeptosOptions, security: Security) -> R
         .route("/api/{*rest}", axum::routing::any(rest::api_not_found))
         .nest_service("/pkg", pkg)
         .merge(pages)
+        // Inside the security check (a refused request is never read) and before every handler.
+        .layer(axum::middleware::from_fn(limit::body_limit))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(security, security::guard))
         .layer(axum::middleware::from_fn(security::common_headers))
         .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))

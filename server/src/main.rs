@@ -70,6 +70,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
         let local = listener.local_addr().map_err(|err| format!("cannot read the bound address: {err}"))?;
+        let swept = backend.sweep_stale_temps().await;
+        if swept > 0 {
+            tracing::info!(target: "ctxgate", "removed {swept} temp file(s) a crashed writer left");
+        }
         let app = router(backend.clone(), leptos_options(local), security);
         tracing::info!(target: "ctxgate", "serving {} at http://{local}/", backend.canonical_root());
         println!("ctxgate listening on http://{local}/");

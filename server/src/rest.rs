@@ -12,8 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-/// Request bodies above this are refused with 413 before parsing (SPEC §3).
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+use crate::limit::MAX_BODY_BYTES;
 
 pub fn routes(backend: Backend) -> Router {
     Router::new()
@@ -113,9 +112,7 @@ async fn update(
     let mut request = parse_update(&bytes)?;
     let if_match = match headers.get(header::IF_MATCH) {
         None => None,
-        Some(value) => Some(parse_if_match(
-            value.to_str().map_err(|_| ApiError::invalid("If-Match", "If-Match must be one strong tag"))?,
-        )?),
+        Some(_) => Some(parse_if_match(headers.get_all(header::IF_MATCH).iter().map(HeaderValue::as_bytes))?),
     };
     if let Some(tag) = &if_match {
         match &request.etag {

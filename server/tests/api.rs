@@ -234,42 +234,6 @@ fn etag_rules() {
     }
 }
 
-/// Sends a request over a raw socket (the body from another thread, errors ignored: the server
-/// may answer and close before reading it all) and returns the status and body of the answer.
-fn raw_exchange(host: &str, head: Vec<u8>, body: Vec<u8>) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(host).unwrap();
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
-    let mut writer = stream.try_clone().unwrap();
-    let sender = std::thread::spawn(move || {
-        let _ = writer.write_all(&head);
-        let _ = writer.write_all(&body);
-    });
-    let mut answer = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => answer.extend_from_slice(&buf[..n]),
-        }
-        let text = String::from_utf8_lossy(&answer);
-        if let Some((headers, rest)) = text.split_once("\r\n\r\n") {
-            let len = headers.lines().find_map(|l| {
-                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())
-            });
-            if len.is_some_and(|len| rest.len() >= len) {
-                break;
-            }
-        }
-    }
-    let _ = stream.shutdown(std::net::Shutdown::Both);
-    let _ = sender.join();
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    (status, body)
-}
-
 fn assert_refused(
     server: &Server,
     resp: reqwest::blocking::Response,
@@ -546,13 +510,24 @@ fn temp_files_left_by_a_crash_are_swept_at_startup_and_hidden() {
     let folder = root.path().join(".memtomem/skills/s");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("SKILL.md"), "x").unwrap();
-    std::fs::write(folder.join(".SKILL.md.ctxgate-tmp-deadbeef"), "half").unwrap();
     let agents = root.path().join(".memtomem/agents");
     std::fs::create_dir_all(&agents).unwrap();
-    std::fs::write(agents.join(".flat.md.ctxgate-tmp-1"), "half").unwrap();
+    let stale =
+        [folder.join(".SKILL.md.ctxgate-tmp-00000000deadbeef"), agents.join(".flat.md.ctxgate-tmp-0000000000000001")];
+    let young = folder.join(".SKILL.md.ctxgate-tmp-00000000feedbeef");
+    for path in stale.iter().chain([&young]) {
+        std::fs::write(path, "half").unwrap();
+    }
+    // A crash more than 10 minutes ago (SPEC §4); a younger temp may be a live save elsewhere.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for path in &stale {
+        std::fs::File::options().write(true).open(path).unwrap().set_modified(hour_ago).unwrap();
+    }
     let server = Server::start_in(root, &[], &[]);
-    assert!(!folder.join(".SKILL.md.ctxgate-tmp-deadbeef").exists());
-    assert!(!agents.join(".flat.md.ctxgate-tmp-1").exists());
+    for path in &stale {
+        assert!(!path.exists(), "{} not swept", path.display());
+    }
+    assert!(young.exists());
     let (_, body) = json(server.get("/api/context/skills/s"));
     assert_eq!(body["files"], json!([]));
 }

@@ -1,50 +1,7 @@
 //! Where artifacts live on disk (SPEC §1).
 
+use model::Kind;
 use std::path::{Path, PathBuf};
-
-/// The three artifact types; URLs use the plural words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Skills,
-    Agents,
-    Commands,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Skills, Kind::Agents, Kind::Commands];
-
-    /// `skills` / `agents` / `commands`; anything else is not a type.
-    pub fn from_plural(word: &str) -> Option<Kind> {
-        match word {
-            "skills" => Some(Kind::Skills),
-            "agents" => Some(Kind::Agents),
-            "commands" => Some(Kind::Commands),
-            _ => None,
-        }
-    }
-
-    pub fn plural(self) -> &'static str {
-        match self {
-            Kind::Skills => "skills",
-            Kind::Agents => "agents",
-            Kind::Commands => "commands",
-        }
-    }
-
-    /// The working file's name inside an artifact folder.
-    pub fn folder_file(self) -> &'static str {
-        match self {
-            Kind::Skills => "SKILL.md",
-            Kind::Agents => "agent.md",
-            Kind::Commands => "command.md",
-        }
-    }
-
-    /// Skills exist only as folders; agents and commands also as legacy flat `<name>.md`.
-    pub fn has_flat_layout(self) -> bool {
-        !matches!(self, Kind::Skills)
-    }
-}
 
 /// A located artifact's working file: `file` is absolute (under the root), `relative` is what
 /// the API shows (`.memtomem/...`).

@@ -3,20 +3,18 @@
 //! functions are thin doors onto [`Store`].
 
 mod layout;
-mod names;
+mod lock;
 mod tokens;
 mod write;
 
-pub use layout::{locate, Kind, Located};
-pub use names::{validate_name, NameError, MAX_NAME_LEN};
-pub use tokens::{etag_of, mtime_ns, MtimeNs};
+pub use layout::{locate, Located};
+pub use model::{validate_name, Etag, Kind, MtimeNs, NameError, MAX_NAME_LEN};
+pub use tokens::{etag_of, mtime_ns};
 
-use parking_lot::Mutex;
-use std::collections::HashMap;
+use lock::{LockError, Locks};
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a writer waits for another writer of the same artifact before giving up (§4 step 3).
@@ -41,6 +39,9 @@ pub enum StoreError {
     Stale { current_mtime_ns: MtimeNs },
     #[error("another save of this artifact is still running")]
     Busy,
+    /// The operation would change content outside the project (a symlinked type folder).
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error("file system error: {0}")]
     Io(#[from] io::Error),
 }
@@ -61,7 +62,7 @@ pub struct Artifact {
     pub canonical_path: String,
     pub content: String,
     pub mtime_ns: MtimeNs,
-    pub etag: String,
+    pub etag: Etag,
     /// Skills only: the other files in the skill folder, relative to it, sorted.
     pub files: Option<Vec<String>>,
 }
@@ -72,7 +73,7 @@ pub struct Saved {
     pub name: String,
     pub canonical_path: String,
     pub mtime_ns: MtimeNs,
-    pub etag: String,
+    pub etag: Etag,
 }
 
 /// A guarded write: the new content and the version the writer started from.
@@ -81,18 +82,17 @@ pub struct Update<'a> {
     pub content: &'a str,
     pub base_mtime_ns: MtimeNs,
     /// When given, staleness is decided by content hash and the mtime is only advisory (§2).
-    pub base_etag: Option<&'a str>,
+    pub base_etag: Option<&'a Etag>,
     pub force: bool,
+    /// With `force`: the disk version the user saw; a newer one refuses the force (§3).
+    pub seen_etag: Option<&'a Etag>,
 }
-
-/// One lock per artifact, created on first use.
-type LockTable = HashMap<(Kind, String), Arc<Mutex<()>>>;
 
 /// The store for one project root.
 pub struct Store {
     root: PathBuf,
     memtomem: PathBuf,
-    locks: Mutex<LockTable>,
+    locks: Locks,
 }
 
 impl std::fmt::Debug for Store {
@@ -103,16 +103,15 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens the project at `root` (which must be an existing folder; `.memtomem/` may be
-    /// missing) and sweeps temp files a crashed writer left behind.
+    /// missing). Sweeping crashed writers' temp files is left to [`Store::sweep_stale_temps`],
+    /// which the server calls only once it owns its port.
     pub fn open(root: &Path) -> io::Result<Store> {
         let root = fs::canonicalize(root)?;
         if !root.is_dir() {
             return Err(io::Error::new(io::ErrorKind::NotADirectory, "project root is not a folder"));
         }
         let memtomem = root.join(".memtomem");
-        let store = Store { root, memtomem, locks: Mutex::new(HashMap::new()) };
-        store.sweep_all_temps();
-        Ok(store)
+        Ok(Store { root, memtomem, locks: Locks::default() })
     }
 
     /// The project root, absolute and symlink-resolved.
@@ -125,23 +124,34 @@ impl Store {
         &self.memtomem
     }
 
-    /// Removes temp files in every type folder and artifact folder; returns how many.
-    pub fn sweep_all_temps(&self) -> usize {
+    /// Removes temp files a crashed writer left (SPEC §4): exact name pattern, untouched for
+    /// 10 minutes (younger ones may be another live process's save in flight), and only in
+    /// folders inside the root. Returns how many.
+    pub fn sweep_stale_temps(&self) -> usize {
+        self.sweep_temps_older_than(write::TEMP_MIN_AGE)
+    }
+
+    /// [`Store::sweep_stale_temps`] with another age, for tests that know no writer is alive.
+    pub fn sweep_temps_older_than(&self, min_age: Duration) -> usize {
+        let inside = |dir: &Path| fs::canonicalize(dir).is_ok_and(|real| real.starts_with(&self.root));
         let mut removed = 0;
         for kind in Kind::ALL {
             let dir = layout::type_dir(&self.memtomem, kind);
-            removed += write::sweep_all_temps(&dir);
+            if !inside(&dir) {
+                continue;
+            }
+            removed += write::sweep_temps(&dir, min_age);
             let Ok(entries) = fs::read_dir(&dir) else { continue };
             for entry in entries.flatten() {
                 let path = entry.path();
-                if path.is_dir() {
-                    removed += write::sweep_all_temps(&path);
-                    // A symlinked working file keeps its temps beside its target.
-                    let file = path.join(kind.folder_file());
-                    if let Ok(target) = write::write_target(&file) {
-                        if let Some(parent) = target.parent().filter(|p| *p != path) {
-                            removed += write::sweep_all_temps(parent);
-                        }
+                if path.is_dir() && inside(&path) {
+                    removed += write::sweep_temps(&path, min_age);
+                }
+                // A symlinked working file keeps its temps beside its target.
+                let file = if path.is_dir() { path.join(kind.folder_file()) } else { path.clone() };
+                if let Ok(target) = write::write_target(&file) {
+                    if let Some(parent) = target.parent().filter(|p| *p != path && *p != dir && inside(p)) {
+                        removed += write::sweep_temps(parent, min_age);
                     }
                 }
             }
@@ -199,17 +209,27 @@ impl Store {
         })
     }
 
-    /// Creates a new artifact in the folder layout; an existing one (either layout) is refused.
+    /// Creates a new artifact in the folder layout; an existing one (either layout) is refused,
+    /// and so is a working file that appears between the check and the write (no-replace link).
     pub fn create(&self, kind: Kind, name: &str, content: &str) -> Result<Saved, StoreError> {
         validate_name(name)?;
-        let lock = self.artifact_lock(kind, name);
-        let _held = lock.try_lock_for(DEFAULT_LOCK_WAIT).ok_or(StoreError::Busy)?;
+        let type_dir = layout::type_dir(&self.memtomem, kind);
+        fs::create_dir_all(&type_dir)?;
+        let key = fs::canonicalize(&type_dir)?.join(name);
+        let _held = self.lock(&key, &type_dir, name)?;
         if locate(&self.memtomem, kind, name).is_some() {
             return Err(StoreError::AlreadyExists);
         }
-        fs::create_dir_all(layout::folder_path(&self.memtomem, kind, name))?;
+        let folder = layout::folder_path(&self.memtomem, kind, name);
+        match fs::create_dir(&folder) {
+            Ok(()) => {}
+            // A folder without a working file is not an artifact yet (§1): fill it.
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => return Err(StoreError::AlreadyExists),
+            Err(err) => return Err(err.into()),
+        }
         let file = layout::folder_file_path(&self.memtomem, kind, name);
-        let mtime = write::atomic_write(&file, content.as_bytes(), None)?;
+        let mtime = write::create_new(&file, content.as_bytes())?.ok_or(StoreError::AlreadyExists)?;
         Ok(Saved {
             name: name.to_owned(),
             canonical_path: layout::relative_folder_file(kind, name),
@@ -221,17 +241,15 @@ impl Store {
     /// The guarded write of SPEC §4.
     pub fn update(&self, kind: Kind, name: &str, update: &Update<'_>) -> Result<Saved, StoreError> {
         validate_name(name)?;
-        if locate(&self.memtomem, kind, name).is_none() {
-            return Err(StoreError::NotFound);
-        }
-        let lock = self.artifact_lock(kind, name);
-        let _held = lock.try_lock_for(DEFAULT_LOCK_WAIT).ok_or(StoreError::Busy)?;
-        // Again under the lock: a delete may have won the race.
         let located = locate(&self.memtomem, kind, name).ok_or(StoreError::NotFound)?;
-        let (current, meta) = match read_with_meta(&located.file) {
-            Err(StoreError::Io(err)) if err.kind() == io::ErrorKind::NotFound => return Err(StoreError::NotFound),
-            other => other?,
-        };
+        let key = fs::canonicalize(&located.file).map_err(not_found_if_gone)?;
+        let _held = self.lock(&key, &layout::type_dir(&self.memtomem, kind), name)?;
+        // Again under the locks: a delete may have won the race.
+        let located = locate(&self.memtomem, kind, name).ok_or(StoreError::NotFound)?;
+        let (current, meta) = read_with_meta(&located.file).map_err(|err| match err {
+            StoreError::Io(err) => not_found_if_gone(err),
+            other => other,
+        })?;
         if std::str::from_utf8(&current).is_err() {
             return Err(StoreError::NotText);
         }
@@ -244,16 +262,17 @@ impl Store {
             return Ok(saved(current_mtime, current_etag));
         }
         let stale = match update.base_etag {
-            Some(etag) => etag != current_etag,
+            Some(etag) => *etag != current_etag,
             None => update.base_mtime_ns != current_mtime,
         };
         if stale {
-            if !update.force {
+            // Force never overwrites a version the user was not shown (§3 `seen_etag`).
+            if !update.force || update.seen_etag.is_some_and(|seen| *seen != current_etag) {
                 return Err(StoreError::Stale { current_mtime_ns: current_mtime });
             }
             tracing::warn!(
                 target: "ctxgate::audit",
-                client_etag = update.base_etag.unwrap_or("-"),
+                client_etag = update.base_etag.map_or("-", Etag::as_str),
                 server_etag = current_etag.as_str(),
                 "force-save bypassed mtime check on {} (client_mtime_ns={} server_mtime_ns={})",
                 located.file.display(),
@@ -261,16 +280,52 @@ impl Store {
                 current_mtime
             );
         }
-        let new_mtime = write::atomic_write(&located.file, update.content.as_bytes(), Some(&meta))?;
-        Ok(saved(new_mtime, etag_of(update.content.as_bytes())))
+        match write::replace_checked(&located.file, update.content.as_bytes(), &meta, &current)? {
+            write::Replaced::Done { mtime_ns, displaced } => {
+                if let Some(displaced) = displaced {
+                    // The replaced version; history (§13) will keep it, until then it goes.
+                    let _ = fs::remove_file(displaced);
+                }
+                Ok(saved(mtime_ns, etag_of(update.content.as_bytes())))
+            }
+            write::Replaced::Changed => {
+                // A writer that ignores the lock got in between our read and our swap: its bytes
+                // stay, and this save is stale whatever it carried.
+                if stale {
+                    tracing::warn!(
+                        target: "ctxgate::audit",
+                        "force-save of {} refused: the file was replaced while it was written",
+                        located.file.display()
+                    );
+                }
+                let now = fs::metadata(&located.file).map(|m| mtime_ns(&m)).unwrap_or(current_mtime);
+                Err(StoreError::Stale { current_mtime_ns: now })
+            }
+        }
     }
 
     /// Removes the whole artifact (its folder, or its flat file, or both). A symlinked folder
-    /// loses only the link, never the linked content. Returns the removed paths, relative.
+    /// loses only the link, never the linked content; through a symlinked type folder nothing is
+    /// removed (403): that content is shared with whatever else links it. Returns the removed
+    /// paths, relative.
     pub fn delete(&self, kind: Kind, name: &str) -> Result<Vec<String>, StoreError> {
         validate_name(name)?;
-        let lock = self.artifact_lock(kind, name);
-        let _held = lock.try_lock_for(DEFAULT_LOCK_WAIT).ok_or(StoreError::Busy)?;
+        let type_dir = layout::type_dir(&self.memtomem, kind);
+        match fs::symlink_metadata(&type_dir) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => return Err(err.into()),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(StoreError::Forbidden(
+                    "this type folder is a symbolic link to shared content; delete it where it lives",
+                ))
+            }
+            Ok(_) => {}
+        }
+        let key = match locate(&self.memtomem, kind, name) {
+            Some(located) => fs::canonicalize(&located.file).map_err(not_found_if_gone)?,
+            None => return Ok(Vec::new()),
+        };
+        let _held = self.lock(&key, &type_dir, name)?;
         let mut deleted = Vec::new();
         let folder = layout::folder_path(&self.memtomem, kind, name);
         if layout::folder_file_path(&self.memtomem, kind, name).is_file() {
@@ -292,13 +347,22 @@ impl Store {
         Ok(deleted)
     }
 
-    fn artifact_lock(&self, kind: Kind, name: &str) -> Arc<Mutex<()>> {
-        let mut locks = self.locks.lock();
-        // Drop locks nobody holds or waits for, so the table stays as small as the live set.
-        if locks.len() > 1024 {
-            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
-        }
-        locks.entry((kind, name.to_owned())).or_default().clone()
+    /// Both locks of one artifact (§4 step 3): in-process by resolved path, then memtomem's
+    /// name lock in `type_dir`.
+    fn lock(&self, key: &Path, type_dir: &Path, name: &str) -> Result<lock::Held, StoreError> {
+        self.locks.acquire(key, &lock::name_lock_path(type_dir, name), DEFAULT_LOCK_WAIT).map_err(|err| match err {
+            LockError::Busy => StoreError::Busy,
+            LockError::Io(err) => StoreError::Io(err),
+        })
+    }
+}
+
+/// A file that vanished between locate and read was deleted: that is a 404, not a 500.
+fn not_found_if_gone(err: io::Error) -> StoreError {
+    if err.kind() == io::ErrorKind::NotFound {
+        StoreError::NotFound
+    } else {
+        StoreError::Io(err)
     }
 }
 
@@ -322,7 +386,9 @@ fn skill_files(folder: &Path) -> Vec<String> {
                 break;
             }
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
-            if write::is_temp_name(&name) || (depth == 0 && name == Kind::Skills.folder_file()) {
+            // Lock files (`.versions.json.lock`, …) and temp files are not part of a skill (§1).
+            let lock_file = name.starts_with('.') && name.ends_with(".lock");
+            if write::is_temp_name(&name) || lock_file || (depth == 0 && name == Kind::Skills.folder_file()) {
                 continue;
             }
             let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };

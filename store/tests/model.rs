@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
-use store::{etag_of, mtime_ns, Kind, Store, StoreError, Update};
+use store::{etag_of, mtime_ns, Etag, Kind, MtimeNs, Store, StoreError, Update};
 
 const ARTIFACTS: [(Kind, &str); 3] = [(Kind::Skills, "a"), (Kind::Agents, "b"), (Kind::Commands, "a")];
 const CONTENTS: [&str; 4] = ["alpha\n", "beta\n", "gamma\r\nline\r\n", ""];
@@ -56,7 +56,7 @@ fn temp_files(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-fn set_mtime(path: &Path, ns: u128) {
+fn set_mtime(path: &Path, MtimeNs(ns): MtimeNs) {
     let when = SystemTime::UNIX_EPOCH + Duration::from_nanos(u64::try_from(ns).unwrap());
     std::fs::File::options().write(true).open(path).unwrap().set_modified(when).unwrap();
 }
@@ -67,7 +67,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let root = store.root().to_path_buf();
     let mut model: HashMap<usize, String> = HashMap::new();
     // The last tokens this client saw per artifact (possibly stale by now).
-    let mut remembered: HashMap<usize, (u128, String)> = HashMap::new();
+    let mut remembered: HashMap<usize, (MtimeNs, Etag)> = HashMap::new();
     for (step, op) in ops.into_iter().enumerate() {
         match op {
             Op::Create { target, content } => {
@@ -87,7 +87,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let token = if fresh || !remembered.contains_key(&target) {
                     match store.get(kind, name) {
                         Ok(a) => (a.mtime_ns, a.etag),
-                        Err(_) => (1, etag_of(b"nothing")),
+                        Err(_) => (MtimeNs(1), etag_of(b"nothing")),
                     }
                 } else {
                     remembered[&target].clone()
@@ -96,8 +96,9 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let update = Update {
                     content: CONTENTS[content],
                     base_mtime_ns: token.0,
-                    base_etag: use_etag.then_some(token.1.as_str()),
+                    base_etag: use_etag.then_some(&token.1),
                     force,
+                    seen_etag: None,
                 };
                 let result = store.update(kind, name, &update);
                 match (&before, model.get(&target)) {
@@ -149,7 +150,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     let old = mtime_ns(&meta);
                     std::fs::write(&path, CONTENTS[content]).unwrap();
                     // Set the mtime explicitly: a real clock may not tick between two writes.
-                    set_mtime(&path, if keep_mtime { old } else { old + 1_000 });
+                    set_mtime(&path, if keep_mtime { old } else { MtimeNs(old.0 + 1_000) });
                     model.insert(target, CONTENTS[content].to_owned());
                 }
             }

@@ -4,12 +4,11 @@
 
 use super::error::ApiError;
 use super::types::{
-    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, ListEntry, MtimeNs, Overview, SavedBody,
-    UpdateRequest,
+    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, ListEntry, Overview, SavedBody, UpdateRequest,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use store::{Kind, Store, StoreError};
+use store::{Store, StoreError};
 
 /// The store plus the facts about the project the UI needs. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -20,35 +19,20 @@ pub struct Backend {
     canonical_root: Arc<str>,
 }
 
-fn kind_of(artifact_type: ArtifactType) -> Kind {
-    match artifact_type {
-        ArtifactType::Skills => Kind::Skills,
-        ArtifactType::Agents => Kind::Agents,
-        ArtifactType::Commands => Kind::Commands,
-    }
-}
-
-fn singular(artifact_type: ArtifactType) -> &'static str {
-    match artifact_type {
-        ArtifactType::Skills => "skill",
-        ArtifactType::Agents => "agent",
-        ArtifactType::Commands => "command",
-    }
-}
-
 /// Maps a store error; `name` is what the client sent (safe to echo once validated).
 fn api_error(err: StoreError, artifact_type: ArtifactType, name: &str, if_match: bool) -> ApiError {
     match err {
         StoreError::InvalidName(reason) => ApiError::InvalidName { reason: reason.to_string() },
-        StoreError::NotFound => ApiError::NotFound { what: format!("{} \"{name}\"", singular(artifact_type)) },
+        StoreError::NotFound => ApiError::NotFound { what: format!("{} \"{name}\"", artifact_type.singular()) },
         StoreError::AlreadyExists => {
-            ApiError::AlreadyExists { what: format!("{} \"{name}\"", singular(artifact_type)) }
+            ApiError::AlreadyExists { what: format!("{} \"{name}\"", artifact_type.singular()) }
         }
+        StoreError::Forbidden(reason) => ApiError::Forbidden { reason: reason.to_owned() },
         StoreError::NotText => ApiError::NotText,
         StoreError::Stale { current_mtime_ns } if if_match => {
-            ApiError::PreconditionFailed { mtime_ns: MtimeNs(current_mtime_ns) }
+            ApiError::PreconditionFailed { mtime_ns: current_mtime_ns }
         }
-        StoreError::Stale { current_mtime_ns } => ApiError::Conflict { mtime_ns: MtimeNs(current_mtime_ns) },
+        StoreError::Stale { current_mtime_ns } => ApiError::Conflict { mtime_ns: current_mtime_ns },
         StoreError::Busy => ApiError::Busy,
         StoreError::Io(err) => {
             // The detail (which may hold a path) goes to the log only.
@@ -76,6 +60,13 @@ impl Backend {
         Backend { store: Arc::new(store), project_id: project_id.into(), canonical_root: canonical_root.into() }
     }
 
+    /// Removes crashed writers' temp files (§4). Call once the port is bound, so a second
+    /// instance that fails to start never touches another live process's files.
+    pub async fn sweep_stale_temps(&self) -> usize {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.sweep_stale_temps()).await.unwrap_or(0)
+    }
+
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
@@ -87,13 +78,13 @@ impl Backend {
     pub async fn list(&self, artifact_type: ArtifactType) -> Result<Vec<ListEntry>, ApiError> {
         let store = self.store.clone();
         blocking(move || {
-            let rows = store.list(kind_of(artifact_type)).map_err(|e| api_error(e, artifact_type, "", false))?;
+            let rows = store.list(artifact_type).map_err(|e| api_error(e, artifact_type, "", false))?;
             Ok(rows
                 .into_iter()
                 .map(|row| ListEntry {
                     name: row.name,
                     canonical_path: row.canonical_path,
-                    mtime_ns: MtimeNs(row.mtime_ns),
+                    mtime_ns: row.mtime_ns,
                     size: row.size,
                 })
                 .collect())
@@ -113,12 +104,11 @@ impl Backend {
     pub async fn get(&self, artifact_type: ArtifactType, name: String) -> Result<ArtifactBody, ApiError> {
         let store = self.store.clone();
         blocking(move || {
-            let artifact =
-                store.get(kind_of(artifact_type), &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            let artifact = store.get(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
             Ok(ArtifactBody {
                 name: artifact.name,
                 content: artifact.content,
-                mtime_ns: MtimeNs(artifact.mtime_ns),
+                mtime_ns: artifact.mtime_ns,
                 etag: artifact.etag,
                 files: artifact.files,
             })
@@ -130,12 +120,12 @@ impl Backend {
         let store = self.store.clone();
         blocking(move || {
             let saved = store
-                .create(kind_of(artifact_type), &request.name, &request.content)
+                .create(artifact_type, &request.name, &request.content)
                 .map_err(|e| api_error(e, artifact_type, &request.name, false))?;
             Ok(CreatedBody {
                 name: saved.name,
                 canonical_path: saved.canonical_path,
-                mtime_ns: MtimeNs(saved.mtime_ns),
+                mtime_ns: saved.mtime_ns,
                 etag: saved.etag,
             })
         })
@@ -155,14 +145,15 @@ impl Backend {
         blocking(move || {
             let update = store::Update {
                 content: &request.content,
-                base_mtime_ns: request.mtime_ns.0,
-                base_etag: request.etag.as_deref(),
+                base_mtime_ns: request.mtime_ns,
+                base_etag: request.etag.as_ref(),
                 force: request.force,
+                seen_etag: request.seen_etag.as_ref(),
             };
             let saved = store
-                .update(kind_of(artifact_type), &name, &update)
+                .update(artifact_type, &name, &update)
                 .map_err(|e| api_error(e, artifact_type, &name, if_match))?;
-            Ok(SavedBody { name: saved.name, mtime_ns: MtimeNs(saved.mtime_ns), etag: saved.etag })
+            Ok(SavedBody { name: saved.name, mtime_ns: saved.mtime_ns, etag: saved.etag })
         })
         .await
     }
@@ -170,24 +161,9 @@ impl Backend {
     pub async fn delete(&self, artifact_type: ArtifactType, name: String) -> Result<DeletedBody, ApiError> {
         let store = self.store.clone();
         blocking(move || {
-            let deleted =
-                store.delete(kind_of(artifact_type), &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            let deleted = store.delete(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
             Ok(DeletedBody { deleted })
         })
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::types::name_problem;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The browser's copy of the name rule agrees with the store's.
-        #[test]
-        fn browser_name_rule_matches_the_store(name in "[-._a-zA-Z0-9/ é]{0,66}") {
-            prop_assert_eq!(name_problem(&name).is_none(), store::validate_name(&name).is_ok());
-        }
     }
 }

@@ -108,10 +108,85 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Reads the REST envelope (or the stale body) back into the error it encodes. Layers in
+    /// front of the server functions (body limit, security) answer with the envelope, and the UI
+    /// must still see `TooLarge` / `Forbidden`, not a decoding failure.
+    pub fn from_envelope(body: &serde_json::Value) -> Option<ApiError> {
+        let text = |key: &str| body.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+        if text("status").as_deref() == Some("aborted") {
+            return text("mtime_ns").and_then(|m| MtimeNs::parse(&m)).map(|mtime_ns| ApiError::Conflict { mtime_ns });
+        }
+        let reason = text("reason").unwrap_or_default();
+        Some(match text("error_kind")?.as_str() {
+            "invalid_name" => ApiError::InvalidName { reason },
+            "validation" => ApiError::Invalid { field: text("field"), reason },
+            "not_text" => ApiError::NotText,
+            "not_found" => ApiError::NotFound { what: reason },
+            "already_exists" => ApiError::AlreadyExists { what: reason },
+            "too_large" => ApiError::TooLarge,
+            "forbidden" => ApiError::Forbidden { reason },
+            "busy" => ApiError::Busy,
+            "method_not_allowed" => ApiError::MethodNotAllowed,
+            "unsupported_media_type" => ApiError::UnsupportedMediaType,
+            _ => ApiError::Internal,
+        })
+    }
+}
+
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ApiError::Transport(value.to_string())
+        let err = match value {
+            // The request body did not decode into the function's typed arguments: the same
+            // field rules as REST refused it (the types carry them), so it is the client's fault.
+            ServerFnErrorErr::Args(reason) => ApiError::Invalid { field: None, reason },
+            // On the server, deserialising means reading the request (on the client, a response).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(reason) => ApiError::Invalid { field: None, reason },
+            other => ApiError::Transport(other.to_string()),
+        };
+        #[cfg(feature = "ssr")]
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(
+                http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        err
+    }
+
+    fn de(data: server_fn::Bytes) -> Self {
+        use server_fn::Decodes;
+        match JsonEncoding::decode(data.clone()) {
+            Ok(err) => err,
+            Err(first) => serde_json::from_slice::<serde_json::Value>(&data)
+                .ok()
+                .and_then(|body| ApiError::from_envelope(&body))
+                .unwrap_or_else(|| ApiError::Transport(format!("undecodable error answer: {first}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_envelope_reads_back_as_its_error() {
+        let errors = [
+            ApiError::Conflict { mtime_ns: MtimeNs(12) },
+            ApiError::InvalidName { reason: "r".into() },
+            ApiError::Invalid { field: Some("etag".into()), reason: "r".into() },
+            ApiError::NotText,
+            ApiError::TooLarge,
+            ApiError::Forbidden { reason: "r".into() },
+            ApiError::Busy,
+        ];
+        for err in errors {
+            assert_eq!(ApiError::from_envelope(&err.body()), Some(err.clone()), "{err:?}");
+        }
+        let envelope = serde_json::to_vec(&ApiError::TooLarge.body()).unwrap();
+        assert_eq!(<ApiError as FromServerFnError>::de(envelope.into()), ApiError::TooLarge);
     }
 }

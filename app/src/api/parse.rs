@@ -3,7 +3,7 @@
 //! name the field, so the fields are taken from a `serde_json::Value` one by one.
 
 use super::error::ApiError;
-use super::types::{is_valid_etag, CreateRequest, MtimeNs, UpdateRequest, ETAG_RULE, MTIME_RULE};
+use super::types::{CreateRequest, Etag, MtimeNs, UpdateRequest, ETAG_RULE, MTIME_RULE};
 use serde_json::{Map, Value};
 
 fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
@@ -40,6 +40,16 @@ fn required_string(map: &Map<String, Value>, field: &str) -> Result<String, ApiE
     }
 }
 
+/// An optional etag field: absent is `None`; anything but 64 lowercase hex (`null` included) is
+/// refused naming the field.
+fn optional_etag(map: &Map<String, Value>, field: &str, rule: &str) -> Result<Option<Etag>, ApiError> {
+    match map.get(field) {
+        None => Ok(None),
+        Some(Value::String(text)) => Etag::parse(text).map(Some).ok_or_else(|| ApiError::invalid(field, rule)),
+        Some(_) => Err(ApiError::invalid(field, rule)),
+    }
+}
+
 /// `{name, content}`
 pub fn parse_create(body: &[u8]) -> Result<CreateRequest, ApiError> {
     let map = object(body)?;
@@ -55,28 +65,25 @@ pub fn parse_update(body: &[u8]) -> Result<UpdateRequest, ApiError> {
         Some(_) => return Err(ApiError::invalid("mtime_ns", MTIME_RULE)),
         None => return Err(ApiError::invalid("mtime_ns", "mtime_ns is required")),
     };
-    let etag = match map.get("etag") {
-        None => None,
-        Some(Value::String(text)) if is_valid_etag(text) => Some(text.clone()),
-        Some(_) => return Err(ApiError::invalid("etag", ETAG_RULE)),
-    };
+    let etag = optional_etag(&map, "etag", ETAG_RULE)?;
     let force = match map.get("force") {
         None => false,
         Some(Value::Bool(flag)) => *flag,
         Some(_) => return Err(ApiError::invalid("force", "force must be a JSON boolean (true or false)")),
     };
-    Ok(UpdateRequest { content, mtime_ns, etag, force })
+    let seen_etag = optional_etag(&map, "seen_etag", "seen_etag must be 64 lowercase hex digits")?;
+    Ok(UpdateRequest { content, mtime_ns, etag, force, seen_etag })
 }
 
-/// The etag named by an `If-Match` header: exactly one strong tag `"<64 lowercase hex>"`.
-pub fn parse_if_match(header: &str) -> Result<String, ApiError> {
+/// The etag named by the `If-Match` header lines: exactly one line holding exactly one strong tag
+/// `"<64 lowercase hex>"`. Two header lines are a list (RFC 9110 §5.3), never one tag.
+pub fn parse_if_match<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Result<Etag, ApiError> {
     let refuse = || ApiError::invalid("If-Match", "If-Match must be one strong tag: \"<64 lowercase hex digits>\"");
-    let inner = header.trim().strip_prefix('"').and_then(|rest| rest.strip_suffix('"')).ok_or_else(refuse)?;
-    if is_valid_etag(inner) {
-        Ok(inner.to_owned())
-    } else {
-        Err(refuse())
-    }
+    let mut lines = lines.into_iter();
+    let (Some(line), None) = (lines.next(), lines.next()) else { return Err(refuse()) };
+    let text = std::str::from_utf8(line).map_err(|_| refuse())?;
+    let inner = text.trim().strip_prefix('"').and_then(|rest| rest.strip_suffix('"')).ok_or_else(refuse)?;
+    Etag::parse(inner).ok_or_else(refuse)
 }
 
 #[cfg(test)]
@@ -95,7 +102,14 @@ mod tests {
         let etag = "a".repeat(64);
         let body = format!(r#"{{"content":"x","mtime_ns":"0012","etag":"{etag}","force":true,"extra":1}}"#);
         let parsed = parse_update(body.as_bytes()).unwrap();
-        assert_eq!(parsed, UpdateRequest { content: "x".into(), mtime_ns: MtimeNs(12), etag: Some(etag), force: true });
+        let expected = UpdateRequest {
+            content: "x".into(),
+            mtime_ns: MtimeNs(12),
+            etag: Etag::parse(&etag),
+            force: true,
+            seen_etag: None,
+        };
+        assert_eq!(parsed, expected);
     }
 
     #[test]
@@ -109,6 +123,9 @@ mod tests {
             (r#"{"content":"x","mtime_ns":"1","force":1}"#, "force"),
             (r#"{"content":"x","mtime_ns":"1","force":null}"#, "force"),
             (r#"{"content":"x","mtime_ns":"1","etag":"ABC"}"#, "etag"),
+            (r#"{"content":"x","mtime_ns":"1","etag":null}"#, "etag"),
+            (r#"{"content":"x","mtime_ns":"1","seen_etag":null}"#, "seen_etag"),
+            (r#"{"content":"x","mtime_ns":"1","seen_etag":"abc"}"#, "seen_etag"),
             (r#"{"content":5,"mtime_ns":"1"}"#, "content"),
             (r#"{"content":null,"mtime_ns":"1"}"#, "content"),
             (r#"{"content":["a"],"mtime_ns":"1"}"#, "content"),
@@ -126,11 +143,14 @@ mod tests {
     #[test]
     fn if_match_takes_one_strong_tag() {
         let etag = "0".repeat(64);
-        assert_eq!(parse_if_match(&format!("\"{etag}\"")).unwrap(), etag);
+        let one = format!("\"{etag}\"");
+        assert_eq!(parse_if_match([one.as_bytes()]).unwrap().as_str(), etag);
         for bad in
             ["*".to_owned(), format!("W/\"{etag}\""), format!("\"{etag}\", \"{etag}\""), etag.clone(), "\"x\"".into()]
         {
-            assert!(parse_if_match(&bad).is_err(), "{bad}");
+            assert!(parse_if_match([bad.as_bytes()]).is_err(), "{bad}");
         }
+        assert!(parse_if_match([one.as_bytes(), one.as_bytes()]).is_err(), "two header lines");
+        assert!(parse_if_match(std::iter::empty()).is_err());
     }
 }

@@ -1,91 +1,24 @@
 //! Request and response bodies, defined once for the REST API, the server functions and the UI.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
+use serde::{Deserialize, Deserializer, Serialize};
 
-/// The three artifact types; in URLs the plural words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ArtifactType {
-    Skills,
-    Agents,
-    Commands,
+/// The vocabulary is defined once, in `model`; `ArtifactType` is the API's name for `Kind`.
+pub use model::{Etag, Kind as ArtifactType, MtimeNs, NameError, ETAG_RULE, MTIME_RULE};
+
+/// The name rule of SPEC §1 (the one in `model`), for the browser to check names before sending.
+pub fn name_problem(name: &str) -> Option<NameError> {
+    model::validate_name(name).err()
 }
-
-impl ArtifactType {
-    pub const ALL: [ArtifactType; 3] = [ArtifactType::Skills, ArtifactType::Agents, ArtifactType::Commands];
-
-    pub fn plural(self) -> &'static str {
-        match self {
-            ArtifactType::Skills => "skills",
-            ArtifactType::Agents => "agents",
-            ArtifactType::Commands => "commands",
-        }
-    }
-
-    pub fn from_plural(word: &str) -> Option<ArtifactType> {
-        ArtifactType::ALL.into_iter().find(|t| t.plural() == word)
-    }
-}
-
-/// Nanoseconds since the epoch, carried as a JSON string of ASCII digits (it does not fit a
-/// JavaScript double). Deserialising accepts only a string of 1–20 ASCII digits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct MtimeNs(pub u128);
-
-impl MtimeNs {
-    /// 1–20 ASCII digits, leading zeros allowed; nothing else.
-    pub fn parse(text: &str) -> Option<MtimeNs> {
-        if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        text.parse().ok().map(MtimeNs)
-    }
-}
-
-impl fmt::Display for MtimeNs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl Serialize for MtimeNs {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for MtimeNs {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        MtimeNs::parse(&text).ok_or_else(|| serde::de::Error::custom(MTIME_RULE))
-    }
-}
-
-pub const MTIME_RULE: &str = "mtime_ns must be a string of 1-20 ASCII digits";
-pub const ETAG_RULE: &str = "etag must be 64 lowercase hex digits";
 
 /// True for 64 lowercase hex digits.
 pub fn is_valid_etag(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    Etag::parse(text).is_some()
 }
 
-/// The name rule of SPEC §1, mirrored here so the browser checks names before sending them;
-/// the store checks again with its own copy (it must not trust any client).
-pub fn name_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        Some("name must not be empty")
-    } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')) {
-        Some("name may contain only A-Z a-z 0-9 . _ -")
-    } else if name.len() > 64 {
-        Some("name must be at most 64 characters")
-    } else if name == "." || name == ".." {
-        Some("name must not be '.' or '..'")
-    } else if name.starts_with('-') {
-        Some("name must not start with '-'")
-    } else {
-        None
-    }
+/// For optional fields that, when present, must hold a value: `null` is refused like any other
+/// wrong type instead of reading as "absent" (a server-function body is parsed with serde).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,7 +35,7 @@ pub struct ArtifactBody {
     pub name: String,
     pub content: String,
     pub mtime_ns: MtimeNs,
-    pub etag: String,
+    pub etag: Etag,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
 }
@@ -120,7 +53,7 @@ pub struct CreatedBody {
     pub name: String,
     pub canonical_path: String,
     pub mtime_ns: MtimeNs,
-    pub etag: String,
+    pub etag: Etag,
 }
 
 /// `PUT /api/context/{type}/{name}` request: the new content and the version it started from.
@@ -128,10 +61,14 @@ pub struct CreatedBody {
 pub struct UpdateRequest {
     pub content: String,
     pub mtime_ns: MtimeNs,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub etag: Option<Etag>,
     #[serde(default)]
     pub force: bool,
+    /// With `force`: the etag of the disk version the user was shown; a newer disk version
+    /// refuses the force like a stale save (SPEC §3), so force never overwrites what nobody saw.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub seen_etag: Option<Etag>,
 }
 
 /// `PUT` answer (200).
@@ -139,7 +76,7 @@ pub struct UpdateRequest {
 pub struct SavedBody {
     pub name: String,
     pub mtime_ns: MtimeNs,
-    pub etag: String,
+    pub etag: Etag,
 }
 
 /// `DELETE` answer (200).
@@ -172,45 +109,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mtime_is_a_json_string_and_parses_strictly() {
-        let json = serde_json::to_string(&MtimeNs(1_700_000_000_123_456_789)).unwrap();
-        assert_eq!(json, "\"1700000000123456789\"");
-        assert_eq!(serde_json::from_str::<MtimeNs>("\"0042\"").unwrap(), MtimeNs(42));
-        for bad in ["17", "\"\"", "\"1.5e3\"", "\"+1\"", "\" 1\"", "\"1_000\"", "null", "\"١\""] {
-            assert!(serde_json::from_str::<MtimeNs>(bad).is_err(), "{bad}");
-        }
-    }
-
-    proptest::proptest! {
-        /// Never panics; accepted exactly when the text is 1–20 ASCII digits.
-        #[test]
-        fn mtime_parser_follows_the_rule(text in "\\PC{0,24}") {
-            let rule = !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit());
-            proptest::prop_assert_eq!(MtimeNs::parse(&text).is_some(), rule);
-        }
-
-        #[test]
-        fn mtime_parser_takes_digit_strings_with_leading_zeros(value in proptest::prelude::any::<u64>(), zeros in 0usize..4) {
-            let text = format!("{}{value}", "0".repeat(zeros));
-            proptest::prop_assume!(text.len() <= 20);
-            proptest::prop_assert_eq!(MtimeNs::parse(&text), Some(MtimeNs(u128::from(value))));
-            let json = serde_json::to_string(&text).unwrap();
-            proptest::prop_assert_eq!(serde_json::from_str::<MtimeNs>(&json).unwrap(), MtimeNs(u128::from(value)));
-        }
-
-        #[test]
-        fn near_miss_mtimes_never_parse(digits in "[0-9]{1,19}", junk in "[ +_.eE,xa-f-]") {
-            for text in [format!("{junk}{digits}"), format!("{digits}{junk}"), format!("{}{junk}{}", &digits[..1], &digits[1..])] {
-                proptest::prop_assert_eq!(MtimeNs::parse(&text), None);
-            }
+    fn optional_tokens_refuse_null_and_bad_shapes() {
+        let etag = "a".repeat(64);
+        let ok = format!(r#"{{"content":"x","mtime_ns":"1","etag":"{etag}","seen_etag":"{etag}","force":true}}"#);
+        let parsed: UpdateRequest = serde_json::from_str(&ok).unwrap();
+        assert_eq!(parsed.seen_etag, Etag::parse(&etag));
+        let absent: UpdateRequest = serde_json::from_str(r#"{"content":"x","mtime_ns":"1"}"#).unwrap();
+        assert_eq!((absent.etag, absent.seen_etag, absent.force), (None, None, false));
+        for bad in [
+            r#"{"content":"x","mtime_ns":"1","etag":null}"#,
+            r#"{"content":"x","mtime_ns":"1","etag":"ABC"}"#,
+            r#"{"content":"x","mtime_ns":"1","seen_etag":null}"#,
+            r#"{"content":"x","mtime_ns":"1","seen_etag":"x"}"#,
+            r#"{"content":"x","mtime_ns":1}"#,
+            r#"{"content":"x","mtime_ns":"1","force":null}"#,
+        ] {
+            assert!(serde_json::from_str::<UpdateRequest>(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
-    fn name_rule_mirror() {
+    fn name_rule_is_the_model_rule() {
         assert_eq!(name_problem("code-review"), None);
-        assert!(name_problem("../x").is_some());
-        assert!(name_problem("-x").is_some());
-        assert!(name_problem(&"a".repeat(65)).is_some());
+        assert_eq!(name_problem("../x"), Some(NameError::BadCharacter));
+        assert_eq!(name_problem("-x"), Some(NameError::LeadingDash));
+        assert_eq!(name_problem(&"a".repeat(65)), Some(NameError::TooLong));
     }
 }

@@ -8,7 +8,7 @@ use super::i18n_ctx::use_i18n;
 use super::nav_guard::use_nav_guard;
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{get_artifact, get_project_info, save_artifact, ProjectInfo};
-use crate::api::{ApiError, ArtifactBody, ArtifactType, MtimeNs, UpdateRequest};
+use crate::api::{ApiError, ArtifactBody, ArtifactType, Etag, MtimeNs, UpdateRequest};
 use crate::i18n::Msg;
 use crate::text::draft::Draft;
 use crate::text::{diff_lines, eol, DiffLine};
@@ -23,7 +23,7 @@ use leptos_router::hooks::use_params_map;
 pub struct Loaded {
     pub content: String,
     pub mtime_ns: MtimeNs,
-    pub etag: String,
+    pub etag: Etag,
     /// The file on disk uses CRLF; saves convert the LF buffer back.
     pub crlf: bool,
 }
@@ -137,7 +137,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             content: mine.to_owned(),
             base_content: base.content.clone(),
             base_mtime_ns: base.mtime_ns.to_string(),
-            base_etag: base.etag.clone(),
+            base_etag: base.etag.to_string(),
             saved_at: now_iso(),
         };
         if !drafts.with_value(|d| d.save(&draft)) && !storage_warned.get_value() {
@@ -146,7 +146,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         }
     };
 
-    let adopt_saved = move |content: String, mtime_ns: MtimeNs, etag: String| {
+    let adopt_saved = move |content: String, mtime_ns: MtimeNs, etag: Etag| {
         loaded.update(|l| {
             l.content = content;
             l.mtime_ns = mtime_ns;
@@ -168,6 +168,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             mtime_ns: base.mtime_ns,
             etag: Some(base.etag.clone()),
             force: false,
+            seen_etag: None,
         };
         let name = name.get_value();
         spawn_local(async move {
@@ -231,6 +232,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             mtime_ns: c.stale.mtime_ns,
             etag: Some(c.stale.etag.clone()),
             force: true,
+            seen_etag: None,
         };
         let name = name.get_value();
         spawn_local(async move {
@@ -261,7 +263,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             loaded.set(Loaded {
                 content: draft.base_content,
                 mtime_ns: MtimeNs::parse(&draft.base_mtime_ns).unwrap_or_default(),
-                etag: draft.base_etag,
+                etag: Etag::parse(&draft.base_etag).unwrap_or_default(),
                 crlf,
             });
             placed_text.set(draft.content.clone());

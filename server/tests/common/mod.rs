@@ -13,7 +13,9 @@ pub const TYPES: [&str; 3] = ["skills", "agents", "commands"];
 pub struct Server {
     child: Child,
     pub base: String,
-    pub root: tempfile::TempDir,
+    /// Owned temp root (removed on drop); `None` when the server works on someone else's root.
+    _owned: Option<tempfile::TempDir>,
+    root: PathBuf,
     log: Arc<Mutex<String>>,
     pub client: reqwest::blocking::Client,
 }
@@ -30,11 +32,23 @@ impl Server {
     }
 
     pub fn start_in(root: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ctxgate"));
+        let mut server = Server::start_on(root.path(), args, env);
+        server._owned = Some(root);
+        server
+    }
+
+    /// A server on an existing root that the caller owns (several servers may share it).
+    pub fn start_on(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::try_start_on(root, args, env).unwrap_or_else(|err| panic!("ctxgate did not start: {err}"))
+    }
+
+    /// Starts `ctxgate serve`; `Err` with its stderr when it exits instead of printing its URL.
+    pub fn try_start_on(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
+        let mut command = Command::new(binary());
         command
             .args(["serve", "--root"])
-            .arg(root.path())
-            .args(["--addr", "127.0.0.1:0"])
+            .arg(root)
+            .args(if args.contains(&"--addr") { &[][..] } else { &["--addr", "127.0.0.1:0"][..] })
             .args(args)
             .env("RUST_LOG", "info")
             .env_remove("CTXGATE_TOKEN")
@@ -56,7 +70,15 @@ impl Server {
         });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().expect("ctxgate printed nothing").expect("stdout line");
+        let Some(Ok(first)) = lines.next() else {
+            let _ = child.wait();
+            // The stderr reader ends with the process; give it a moment to drain.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while log.lock().expect("log lock").is_empty() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            return Err(log.lock().expect("log lock").clone());
+        };
         let base = first
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -66,7 +88,7 @@ impl Server {
         std::thread::spawn(move || for _ in lines {});
         let client =
             reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client");
-        Server { child, base, root, log, client }
+        Ok(Server { child, base, _owned: None, root: root.to_path_buf(), log, client })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -74,11 +96,11 @@ impl Server {
     }
 
     pub fn root(&self) -> &Path {
-        self.root.path()
+        &self.root
     }
 
     pub fn file(&self, rel: &str) -> PathBuf {
-        self.root.path().join(rel)
+        self.root.join(rel)
     }
 
     pub fn log(&self) -> String {
@@ -127,6 +149,12 @@ impl Server {
     }
 }
 
+/// The binary under test: this build's, or `CTXGATE_BIN` (to run the suite against an older
+/// build and see a regression test fail there).
+pub fn binary() -> PathBuf {
+    std::env::var_os("CTXGATE_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_ctxgate")), PathBuf::from)
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -163,6 +191,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         let Ok(entries) = std::fs::read_dir(&path) else { continue };
         for entry in entries.flatten() {
             let p = entry.path();
+            // memtomem's lock files are created empty by the first locked write and never
+            // change or go: they are not content.
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".lock") {
+                continue;
+            }
             let meta = std::fs::symlink_metadata(&p).expect("metadata");
             if meta.file_type().is_symlink() {
                 out.insert(p.clone(), format!("link:{}", std::fs::read_link(&p).expect("link").display()).into_bytes());
@@ -202,4 +236,40 @@ pub fn bump_mtime(path: &Path) {
     let meta = std::fs::metadata(path).expect("metadata");
     let later = meta.modified().expect("mtime") + Duration::from_millis(1500);
     std::fs::File::options().write(true).open(path).expect("open").set_modified(later).expect("set mtime");
+}
+
+/// Sends a request over a raw socket (the body from another thread, errors ignored: the server
+/// may answer and close before reading it all) and returns the status and body of the answer.
+pub fn raw_exchange(host: &str, head: Vec<u8>, body: Vec<u8>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let _ = writer.write_all(&head);
+        let _ = writer.write_all(&body);
+    });
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+        let text = String::from_utf8_lossy(&answer);
+        if let Some((headers, rest)) = text.split_once("\r\n\r\n") {
+            let len = headers.lines().find_map(|l| {
+                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())
+            });
+            if len.is_some_and(|len| rest.len() >= len) {
+                break;
+            }
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = sender.join();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
 }

@@ -1,0 +1,11 @@
+//! The one vocabulary of ctxgate (SPEC §1–§3): artifact kinds, the name rule and the version tokens.
+//! `store`, the API types and the browser all use these, so each field rule exists exactly once.
+//! No dependencies but serde: it compiles to wasm as it is.
+
+mod kind;
+mod names;
+mod tokens;
+
+pub use kind::Kind;
+pub use names::{validate_name, NameError, MAX_NAME_LEN};
+pub use tokens::{Etag, MtimeNs, ETAG_RULE, MTIME_RULE};
