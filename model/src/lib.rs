@@ -2,10 +2,12 @@
 //! `store`, the API types and the browser all use these, so each field rule exists exactly once.
 //! No dependencies but serde: it compiles to wasm as it is.
 
+mod history;
 mod kind;
 mod names;
 mod tokens;
 
+pub use history::{is_history_id, HistoryReason, HISTORY_ID_RULE};
 pub use kind::Kind;
 pub use names::{validate_name, NameError, MAX_NAME_LEN};
 pub use tokens::{Etag, MtimeNs, ETAG_RULE, MTIME_RULE};

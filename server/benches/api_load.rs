@@ -102,7 +102,9 @@ fn start_server(parent: Option<&str>) -> Server {
         Some(dir) => tempfile::tempdir_in(dir).unwrap(),
         None => tempfile::tempdir().unwrap(),
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ctxgate"))
+    // CTXGATE_BIN measures another build (e.g. the previous commit's) on the same machine.
+    let binary = std::env::var_os("CTXGATE_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_ctxgate").into());
+    let mut child = Command::new(binary)
         .args(["serve", "--root"])
         .arg(root.path())
         .args(["--addr", "127.0.0.1:0"])

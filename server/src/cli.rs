@@ -63,6 +63,7 @@ impl Default for ServeArgs {
             allowed_hosts: Vec::new(),
             token: std::env::var("CTXGATE_TOKEN").ok().filter(|t| !t.is_empty()),
             log_format: LogFormat::Text,
+            history_dir: None,
         }
     }
 }
@@ -86,4 +87,8 @@ pub struct ServeArgs {
     /// Log line format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Where replaced and deleted versions are kept (history and trash). Default:
+    /// <root>/.memtomem/.ctxgate/history/ (git-ignored by a .gitignore inside it).
+    #[arg(long, value_name = "DIR")]
+    pub history_dir: Option<PathBuf>,
 }

@@ -59,7 +59,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let security = server::security::Security::new(args.addr, &args.allowed_hosts, args.token.as_deref())?;
     let store =
-        store::Store::open(&root).map_err(|err| format!("cannot open project root {}: {err}", root.display()))?;
+        store::Store::open_with_history(&root, args.history_dir.as_deref()).map_err(|err| match &args.history_dir {
+            Some(dir) => {
+                format!("cannot open project root {} or history folder {}: {err}", root.display(), dir.display())
+            }
+            None => format!("cannot open project root {}: {err}", root.display()),
+        })?;
     let backend = app::api::backend::Backend::new(store);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -18,6 +18,10 @@ pub fn routes(backend: Backend) -> Router {
     Router::new()
         .route("/api/context/{type}", get(list).post(create))
         .route("/api/context/{type}/{name}", get(read).put(update).delete(remove))
+        .route("/api/context/{type}/{name}/history", get(history))
+        .route("/api/context/{type}/{name}/history/{id}", get(history_entry))
+        .route("/api/context/trash", get(trash))
+        .route("/api/context/trash/{id}/restore", axum::routing::post(restore))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(backend)
 }
@@ -132,4 +136,28 @@ async fn remove(
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
     Ok(Json(backend.delete(kind, name).await?).into_response())
+}
+
+async fn history(
+    State(backend): State<Backend>,
+    Path((kind, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    Ok(Json(backend.history(kind, name).await?).into_response())
+}
+
+async fn history_entry(
+    State(backend): State<Backend>,
+    Path((kind, name, id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    Ok(Json(backend.history_entry(kind, name, id).await?).into_response())
+}
+
+async fn trash(State(backend): State<Backend>) -> Result<Response, ApiError> {
+    Ok(Json(backend.trash().await?).into_response())
+}
+
+async fn restore(State(backend): State<Backend>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    Ok((StatusCode::CREATED, Json(backend.restore_trash(id).await?)).into_response())
 }

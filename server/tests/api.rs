@@ -60,7 +60,8 @@ fn happy_paths_for_every_type() {
 
         let (status, body) = json(server.delete(&format!("/api/context/{kind}/demo")));
         assert_eq!(status, 200);
-        assert_eq!(body, json!({"deleted": [format!(".memtomem/{kind}/demo")]}));
+        let trash_id = body["trash_id"].as_str().expect("trash_id").to_owned();
+        assert_eq!(body, json!({"deleted": [format!(".memtomem/{kind}/demo")], "trash_id": trash_id}));
         assert!(!path.parent().unwrap().exists());
         let (status, body) = json(server.delete(&format!("/api/context/{kind}/demo")));
         assert_eq!((status, body), (200, json!({"deleted": []})));

@@ -2,15 +2,19 @@
 //! guarded atomic write of §4. No HTTP and no Leptos here: the REST handlers and the server
 //! functions are thin doors onto [`Store`].
 
+mod history;
 mod layout;
 mod lock;
+mod memtomem_versions;
 mod tokens;
 mod write;
 
+pub use history::{is_valid_id as is_valid_history_id, HistoryEntry, Reason, TrashItem};
 pub use layout::{locate, Located};
 pub use model::{validate_name, Etag, Kind, MtimeNs, NameError, MAX_NAME_LEN};
 pub use tokens::{etag_of, mtime_ns};
 
+use history::History;
 use lock::{LockError, Locks};
 use std::fs::{self, File};
 use std::io::{self, Read};
@@ -39,6 +43,9 @@ pub enum StoreError {
     Stale { current_mtime_ns: MtimeNs },
     #[error("another save of this artifact is still running")]
     Busy,
+    /// History could not keep the bytes a write would replace, so nothing was written.
+    #[error("the history folder cannot be written, so nothing was changed: {0}")]
+    HistoryUnavailable(io::Error),
     /// The operation would change content outside the project (a symlinked type folder).
     #[error("{0}")]
     Forbidden(&'static str),
@@ -86,6 +93,18 @@ pub struct Update<'a> {
     pub force: bool,
     /// With `force`: the disk version the user saw; a newer one refuses the force (§3).
     pub seen_etag: Option<&'a Etag>,
+    /// The new content is a history entry brought back: the replaced version is kept with
+    /// reason `restore` instead of `save`.
+    pub restored: bool,
+}
+
+/// What a delete removed, and where it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deleted {
+    /// Removed paths, relative to the root.
+    pub paths: Vec<String>,
+    /// The trash item that holds them (`None` when nothing existed).
+    pub trash_id: Option<String>,
 }
 
 /// The store for one project root.
@@ -93,6 +112,7 @@ pub struct Store {
     root: PathBuf,
     memtomem: PathBuf,
     locks: Locks,
+    history: History,
 }
 
 impl std::fmt::Debug for Store {
@@ -106,17 +126,35 @@ impl Store {
     /// missing). Sweeping crashed writers' temp files is left to [`Store::sweep_stale_temps`],
     /// which the server calls only once it owns its port.
     pub fn open(root: &Path) -> io::Result<Store> {
+        Store::open_with_history(root, None)
+    }
+
+    /// [`Store::open`] with the history folder elsewhere (`--history-dir`); default
+    /// `<root>/.memtomem/.ctxgate/history`, created on first use.
+    pub fn open_with_history(root: &Path, history_dir: Option<&Path>) -> io::Result<Store> {
         let root = fs::canonicalize(root)?;
         if !root.is_dir() {
             return Err(io::Error::new(io::ErrorKind::NotADirectory, "project root is not a folder"));
         }
         let memtomem = root.join(".memtomem");
-        Ok(Store { root, memtomem, locks: Locks::default() })
+        let history = match history_dir {
+            Some(dir) => {
+                fs::create_dir_all(dir)?;
+                fs::canonicalize(dir)?
+            }
+            None => memtomem.join(".ctxgate").join("history"),
+        };
+        Ok(Store { root, memtomem, locks: Locks::default(), history: History::new(history) })
     }
 
     /// The project root, absolute and symlink-resolved.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The history and trash of this project.
+    pub fn history(&self) -> &History {
+        &self.history
     }
 
     /// `<root>/.memtomem`, absolute.
@@ -265,15 +303,39 @@ impl Store {
             Some(etag) => *etag != current_etag,
             None => update.base_mtime_ns != current_mtime,
         };
-        if stale {
+        if stale && (!update.force || update.seen_etag.is_some_and(|seen| *seen != current_etag)) {
             // Force never overwrites a version the user was not shown (§3 `seen_etag`).
-            if !update.force || update.seen_etag.is_some_and(|seen| *seen != current_etag) {
-                return Err(StoreError::Stale { current_mtime_ns: current_mtime });
+            return Err(StoreError::Stale { current_mtime_ns: current_mtime });
+        }
+        let replaced = history::Version { bytes: &current, etag: &current_etag, mtime: current_mtime };
+        // History must be able to take the replaced bytes before anything is replaced.
+        self.history.prepare(kind, name).map_err(StoreError::HistoryUnavailable)?;
+        let history_id = self.history.plan(kind, name, &current_etag);
+        let reason = match (stale, update.restored) {
+            (true, _) => history::Reason::Force,
+            (false, true) => history::Reason::Restore,
+            (false, false) => history::Reason::Save,
+        };
+        if stale {
+            // memtomem users see the overwritten text in memtomem's own Versions panel too.
+            if kind.has_flat_layout() && located.file == layout::folder_file_path(&self.memtomem, kind, name) {
+                if let Some(folder) = located.file.parent() {
+                    let frozen = memtomem_versions::freeze_version(
+                        folder,
+                        &current,
+                        memtomem_versions::FORCE_NOTE,
+                        std::time::SystemTime::now(),
+                    );
+                    if let Err(err) = frozen {
+                        tracing::warn!(target: "ctxgate::store", "could not freeze a memtomem version: {err}");
+                    }
+                }
             }
             tracing::warn!(
                 target: "ctxgate::audit",
                 client_etag = update.base_etag.map_or("-", Etag::as_str),
                 server_etag = current_etag.as_str(),
+                history_id = history_id.as_str(),
                 "force-save bypassed mtime check on {} (client_mtime_ns={} server_mtime_ns={})",
                 located.file.display(),
                 update.base_mtime_ns,
@@ -281,11 +343,19 @@ impl Store {
             );
         }
         match write::replace_checked(&located.file, update.content.as_bytes(), &meta, &current)? {
-            write::Replaced::Done { mtime_ns, displaced } => {
-                if let Some(displaced) = displaced {
-                    // The replaced version; history (§13) will keep it, until then it goes.
-                    let _ = fs::remove_file(displaced);
+            write::Replaced::Done { mtime_ns, displaced: Some(displaced) } => {
+                // The displaced file itself goes to history (a late writer writes into it there).
+                let kept = self.history.keep_file((kind, name), &history_id, reason, &displaced, replaced);
+                if let Err(err) = kept {
+                    // No safety net, no save: put the old version back.
+                    write::undo_replace(&located.file, &displaced)?;
+                    return Err(StoreError::HistoryUnavailable(err));
                 }
+                Ok(saved(mtime_ns, etag_of(update.content.as_bytes())))
+            }
+            write::Replaced::Done { mtime_ns, displaced: None } => {
+                // Without the swap the old inode is gone already; keep its bytes from memory.
+                self.history.keep_bytes((kind, name), reason, replaced).map_err(StoreError::HistoryUnavailable)?;
                 Ok(saved(mtime_ns, etag_of(update.content.as_bytes())))
             }
             write::Replaced::Changed => {
@@ -304,15 +374,16 @@ impl Store {
         }
     }
 
-    /// Removes the whole artifact (its folder, or its flat file, or both). A symlinked folder
-    /// loses only the link, never the linked content; through a symlinked type folder nothing is
-    /// removed (403): that content is shared with whatever else links it. Returns the removed
-    /// paths, relative.
-    pub fn delete(&self, kind: Kind, name: &str) -> Result<Vec<String>, StoreError> {
+    /// Moves the whole artifact (its folder, or its flat file, or both) into the trash, after
+    /// keeping its working file as a history entry (reason `delete`). A symlinked folder moves
+    /// only its link; through a symlinked type folder nothing is removed (403): that content is
+    /// shared with whatever else links it.
+    pub fn delete(&self, kind: Kind, name: &str) -> Result<Deleted, StoreError> {
         validate_name(name)?;
+        let nothing = Deleted { paths: Vec::new(), trash_id: None };
         let type_dir = layout::type_dir(&self.memtomem, kind);
         match fs::symlink_metadata(&type_dir) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(nothing),
             Err(err) => return Err(err.into()),
             Ok(meta) if meta.file_type().is_symlink() => {
                 return Err(StoreError::Forbidden(
@@ -323,28 +394,64 @@ impl Store {
         }
         let key = match locate(&self.memtomem, kind, name) {
             Some(located) => fs::canonicalize(&located.file).map_err(not_found_if_gone)?,
-            None => return Ok(Vec::new()),
+            None => return Ok(nothing),
         };
         let _held = self.lock(&key, &type_dir, name)?;
-        let mut deleted = Vec::new();
-        let folder = layout::folder_path(&self.memtomem, kind, name);
+        let Some(located) = locate(&self.memtomem, kind, name) else { return Ok(nothing) };
+        let (bytes, meta) = read_with_meta(&located.file)?;
+        let etag = etag_of(&bytes);
+        let version = history::Version { bytes: &bytes, etag: &etag, mtime: mtime_ns(&meta) };
+        self.history
+            .keep_bytes((kind, name), history::Reason::Delete, version)
+            .map_err(StoreError::HistoryUnavailable)?;
+        let trash_id = history::new_id(std::time::SystemTime::now());
+        let mut paths = Vec::new();
         if layout::folder_file_path(&self.memtomem, kind, name).is_file() {
-            let is_link = fs::symlink_metadata(&folder)?.file_type().is_symlink();
-            if is_link {
-                fs::remove_file(&folder)?;
-            } else {
-                fs::remove_dir_all(&folder)?;
-            }
-            deleted.push(format!(".memtomem/{}/{}", kind.plural(), name));
+            let folder = layout::folder_path(&self.memtomem, kind, name);
+            self.history.trash(&trash_id, TRASH_FOLDER, &folder).map_err(StoreError::HistoryUnavailable)?;
+            paths.push(format!(".memtomem/{}/{}", kind.plural(), name));
         }
         if kind.has_flat_layout() {
             let flat = layout::flat_file_path(&self.memtomem, kind, name);
             if flat.is_file() {
-                fs::remove_file(&flat)?;
-                deleted.push(layout::relative_flat_file(kind, name));
+                self.history.trash(&trash_id, TRASH_FLAT, &flat).map_err(StoreError::HistoryUnavailable)?;
+                paths.push(layout::relative_flat_file(kind, name));
             }
         }
-        Ok(deleted)
+        self.history.finish_trash(&trash_id, kind, name).map_err(StoreError::HistoryUnavailable)?;
+        Ok(Deleted { paths, trash_id: Some(trash_id) })
+    }
+
+    /// Brings a trash item back under its name; a name taken meanwhile → `AlreadyExists`, and
+    /// the item stays in the trash.
+    pub fn restore_trash(&self, id: &str) -> Result<Saved, StoreError> {
+        let (item, dir) = self.history.trash_item(id).ok_or(StoreError::NotFound)?;
+        let (kind, name) = (item.kind, item.name.as_str());
+        validate_name(name)?;
+        let type_dir = layout::type_dir(&self.memtomem, kind);
+        fs::create_dir_all(&type_dir)?;
+        let key = fs::canonicalize(&type_dir)?.join(name);
+        let _held = self.lock(&key, &type_dir, name)?;
+        if locate(&self.memtomem, kind, name).is_some() {
+            return Err(StoreError::AlreadyExists);
+        }
+        for (slot, target) in [
+            (TRASH_FOLDER, layout::folder_path(&self.memtomem, kind, name)),
+            (TRASH_FLAT, layout::flat_file_path(&self.memtomem, kind, name)),
+        ] {
+            let from = dir.join(slot);
+            if fs::symlink_metadata(&from).is_ok() && !write::rename_noreplace(&from, &target)? {
+                return Err(StoreError::AlreadyExists);
+            }
+        }
+        self.history.forget_trash(id);
+        let artifact = self.get(kind, name)?;
+        Ok(Saved {
+            name: artifact.name,
+            canonical_path: artifact.canonical_path,
+            mtime_ns: artifact.mtime_ns,
+            etag: artifact.etag,
+        })
     }
 
     /// Both locks of one artifact (§4 step 3): in-process by resolved path, then memtomem's
@@ -365,6 +472,10 @@ fn not_found_if_gone(err: io::Error) -> StoreError {
         StoreError::Io(err)
     }
 }
+
+/// Where a trash item keeps a folder-layout artifact and a flat file.
+const TRASH_FOLDER: &str = "folder";
+const TRASH_FLAT: &str = "flat.md";
 
 /// Reads a file's bytes and the metadata of the same open file (one consistent view).
 fn read_with_meta(path: &Path) -> Result<(Vec<u8>, fs::Metadata), StoreError> {

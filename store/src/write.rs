@@ -198,6 +198,29 @@ pub(crate) fn create_new(target: &Path, bytes: &[u8]) -> io::Result<Option<Mtime
     }
 }
 
+/// Puts the displaced version back after a successful [`replace_checked`] (used when history
+/// could not take it): swap again, then the new bytes (now at `displaced`) go.
+pub(crate) fn undo_replace(target: &Path, displaced: &Path) -> io::Result<()> {
+    let real = write_target(target)?;
+    renameat_with(CWD, displaced, CWD, &real, RenameFlags::EXCHANGE)?;
+    fs::remove_file(displaced)
+}
+
+/// Renames `from` to `to` unless `to` exists (`Ok(false)`, nothing moved). Files and folders.
+pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<bool> {
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(true),
+        Err(errno) if errno == rustix::io::Errno::EXIST => Ok(false),
+        Err(errno) if swap_unsupported(errno) => {
+            if fs::symlink_metadata(to).is_ok() {
+                return Ok(false);
+            }
+            fs::rename(from, to).map(|()| true)
+        }
+        Err(errno) => Err(errno.into()),
+    }
+}
+
 fn swap_unsupported(errno: rustix::io::Errno) -> bool {
     use rustix::io::Errno;
     errno == Errno::INVAL || errno == Errno::NOSYS || errno == Errno::OPNOTSUPP

@@ -54,6 +54,7 @@ fn crash_child_writer() {
             base_etag: Some(&current.etag),
             force: false,
             seen_etag: None,
+            restored: false,
         };
         store.update(Kind::Skills, "crash", &update).unwrap();
         if !announced {

@@ -99,6 +99,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     base_etag: use_etag.then_some(&token.1),
                     force,
                     seen_etag: None,
+                    restored: false,
                 };
                 let result = store.update(kind, name, &update);
                 match (&before, model.get(&target)) {
@@ -141,7 +142,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Delete { target } => {
                 let (kind, name) = ARTIFACTS[target];
                 let deleted = store.delete(kind, name).unwrap();
-                prop_assert_eq!(deleted.len(), usize::from(model.remove(&target).is_some()));
+                prop_assert_eq!(deleted.paths.len(), usize::from(model.remove(&target).is_some()));
             }
             Op::External { target, content, keep_mtime } => {
                 let (kind, name) = ARTIFACTS[target];

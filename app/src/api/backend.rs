@@ -4,7 +4,8 @@
 
 use super::error::ApiError;
 use super::types::{
-    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, ListEntry, Overview, SavedBody, UpdateRequest,
+    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, HistoryContent, HistoryEntryBody, HistoryList,
+    ListEntry, Overview, SavedBody, TrashItemBody, TrashList, UpdateRequest,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -34,6 +35,10 @@ fn api_error(err: StoreError, artifact_type: ArtifactType, name: &str, if_match:
         }
         StoreError::Stale { current_mtime_ns } => ApiError::Conflict { mtime_ns: current_mtime_ns },
         StoreError::Busy => ApiError::Busy,
+        StoreError::HistoryUnavailable(err) => {
+            tracing::error!(target: "ctxgate::store", "{} {name}: history not writable: {err}", artifact_type.plural());
+            ApiError::HistoryUnavailable
+        }
         StoreError::Io(err) => {
             // The detail (which may hold a path) goes to the log only.
             tracing::error!(target: "ctxgate::store", "{} {name}: {err}", artifact_type.plural());
@@ -149,6 +154,7 @@ impl Backend {
                 base_etag: request.etag.as_ref(),
                 force: request.force,
                 seen_etag: request.seen_etag.as_ref(),
+                restored: request.restored_from.is_some(),
             };
             let saved = store
                 .update(artifact_type, &name, &update)
@@ -162,7 +168,89 @@ impl Backend {
         let store = self.store.clone();
         blocking(move || {
             let deleted = store.delete(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
-            Ok(DeletedBody { deleted })
+            Ok(DeletedBody { deleted: deleted.paths, trash_id: deleted.trash_id })
+        })
+        .await
+    }
+
+    /// An artifact's history, newest first (also after it was deleted).
+    pub async fn history(&self, artifact_type: ArtifactType, name: String) -> Result<HistoryList, ApiError> {
+        store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        let store = self.store.clone();
+        blocking(move || {
+            let entries = store
+                .history()
+                .list(artifact_type, &name)
+                .into_iter()
+                .map(|e| HistoryEntryBody {
+                    id: e.id,
+                    at: e.at,
+                    reason: e.reason,
+                    etag: e.etag,
+                    mtime_ns: e.mtime_ns,
+                    size: e.size,
+                })
+                .collect();
+            Ok(HistoryList { entries })
+        })
+        .await
+    }
+
+    /// One history entry's text.
+    pub async fn history_entry(
+        &self,
+        artifact_type: ArtifactType,
+        name: String,
+        id: String,
+    ) -> Result<HistoryContent, ApiError> {
+        store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        if !store::is_valid_history_id(&id) {
+            return Err(ApiError::invalid("id", super::types::HISTORY_ID_RULE));
+        }
+        let store = self.store.clone();
+        blocking(move || {
+            let found = store.history().read(artifact_type, &name, &id).map_err(|err| {
+                tracing::error!(target: "ctxgate::store", "history read failed: {err}");
+                ApiError::Internal
+            })?;
+            let (entry, bytes) = found.ok_or_else(|| ApiError::NotFound { what: "history entry".into() })?;
+            let content = String::from_utf8(bytes).map_err(|_| ApiError::NotText)?;
+            Ok(HistoryContent { id: entry.id, at: entry.at, reason: entry.reason, etag: entry.etag, content })
+        })
+        .await
+    }
+
+    pub async fn trash(&self) -> Result<TrashList, ApiError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let items = store
+                .history()
+                .trash_items()
+                .into_iter()
+                .map(|t| TrashItemBody { id: t.id, kind: t.kind, name: t.name, deleted_at: t.deleted_at })
+                .collect();
+            Ok(TrashList { items })
+        })
+        .await
+    }
+
+    /// Restores a deleted artifact under its name (201 as create; 409 if the name is taken).
+    pub async fn restore_trash(&self, id: String) -> Result<CreatedBody, ApiError> {
+        if !store::is_valid_history_id(&id) {
+            return Err(ApiError::invalid("id", super::types::HISTORY_ID_RULE));
+        }
+        let store = self.store.clone();
+        blocking(move || {
+            let item = store.history().trash_items().into_iter().find(|t| t.id == id);
+            let (artifact_type, name) =
+                item.map(|t| (t.kind, t.name)).ok_or_else(|| ApiError::NotFound { what: "trash item".into() })?;
+            let saved = store.restore_trash(&id).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            Ok(CreatedBody {
+                name: saved.name,
+                canonical_path: saved.canonical_path,
+                mtime_ns: saved.mtime_ns,
+                etag: saved.etag,
+            })
         })
         .await
     }

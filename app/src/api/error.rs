@@ -41,6 +41,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("internal error; see the server log")]
     Internal,
+    /// History could not keep the bytes a write would replace, so nothing was changed (§13).
+    #[error("the history folder cannot be written (disk full or no permission), so nothing was changed")]
+    HistoryUnavailable,
     /// The request never got a typed answer (network down, server gone, undecodable reply).
     #[error("request failed: {0}")]
     Transport(String),
@@ -65,7 +68,7 @@ impl ApiError {
             ApiError::Busy => "busy",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::Internal | ApiError::Transport(_) => "internal",
+            ApiError::Internal | ApiError::HistoryUnavailable | ApiError::Transport(_) => "internal",
         }
     }
 
@@ -81,7 +84,7 @@ impl ApiError {
             ApiError::Busy => 503,
             ApiError::MethodNotAllowed => 405,
             ApiError::UnsupportedMediaType => 415,
-            ApiError::Internal | ApiError::Transport(_) => 500,
+            ApiError::Internal | ApiError::HistoryUnavailable | ApiError::Transport(_) => 500,
         }
     }
 

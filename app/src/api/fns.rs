@@ -3,7 +3,8 @@
 
 use super::error::ApiError;
 use super::types::{
-    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, Overview, SavedBody, UpdateRequest,
+    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, HistoryContent, HistoryList, Overview,
+    SavedBody, TrashList, UpdateRequest,
 };
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -63,4 +64,24 @@ pub async fn save_artifact(kind: ArtifactType, name: String, request: UpdateRequ
 #[server(prefix = "/_fn", endpoint = "delete_artifact", input = Json)]
 pub async fn delete_artifact(kind: ArtifactType, name: String) -> Result<DeletedBody, ApiError> {
     answer(backend()?.delete(kind, name).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "list_history", input = Json)]
+pub async fn list_history(kind: ArtifactType, name: String) -> Result<HistoryList, ApiError> {
+    answer(backend()?.history(kind, name).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "get_history_entry", input = Json)]
+pub async fn get_history_entry(kind: ArtifactType, name: String, id: String) -> Result<HistoryContent, ApiError> {
+    answer(backend()?.history_entry(kind, name, id).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "list_trash", input = Json)]
+pub async fn list_trash() -> Result<TrashList, ApiError> {
+    answer(backend()?.trash().await)
+}
+
+#[server(prefix = "/_fn", endpoint = "restore_trash", input = Json)]
+pub async fn restore_trash(id: String) -> Result<CreatedBody, ApiError> {
+    answer(backend()?.restore_trash(id).await)
 }

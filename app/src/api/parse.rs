@@ -3,7 +3,9 @@
 //! name the field, so the fields are taken from a `serde_json::Value` one by one.
 
 use super::error::ApiError;
-use super::types::{CreateRequest, Etag, MtimeNs, UpdateRequest, ETAG_RULE, MTIME_RULE};
+use super::types::{
+    is_history_id, CreateRequest, Etag, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE,
+};
 use serde_json::{Map, Value};
 
 fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
@@ -72,7 +74,12 @@ pub fn parse_update(body: &[u8]) -> Result<UpdateRequest, ApiError> {
         Some(_) => return Err(ApiError::invalid("force", "force must be a JSON boolean (true or false)")),
     };
     let seen_etag = optional_etag(&map, "seen_etag", "seen_etag must be 64 lowercase hex digits")?;
-    Ok(UpdateRequest { content, mtime_ns, etag, force, seen_etag })
+    let restored_from = match map.get("restored_from") {
+        None => None,
+        Some(Value::String(id)) if is_history_id(id) => Some(id.clone()),
+        Some(_) => return Err(ApiError::invalid("restored_from", HISTORY_ID_RULE)),
+    };
+    Ok(UpdateRequest { content, mtime_ns, etag, force, seen_etag, restored_from })
 }
 
 /// The etag named by the `If-Match` header lines: exactly one line holding exactly one strong tag
@@ -108,6 +115,7 @@ mod tests {
             etag: Etag::parse(&etag),
             force: true,
             seen_etag: None,
+            restored_from: None,
         };
         assert_eq!(parsed, expected);
     }
@@ -126,6 +134,7 @@ mod tests {
             (r#"{"content":"x","mtime_ns":"1","etag":null}"#, "etag"),
             (r#"{"content":"x","mtime_ns":"1","seen_etag":null}"#, "seen_etag"),
             (r#"{"content":"x","mtime_ns":"1","seen_etag":"abc"}"#, "seen_etag"),
+            (r#"{"content":"x","mtime_ns":"1","restored_from":"../x"}"#, "restored_from"),
             (r#"{"content":5,"mtime_ns":"1"}"#, "content"),
             (r#"{"content":null,"mtime_ns":"1"}"#, "content"),
             (r#"{"content":["a"],"mtime_ns":"1"}"#, "content"),

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The vocabulary is defined once, in `model`; `ArtifactType` is the API's name for `Kind`.
-pub use model::{Etag, Kind as ArtifactType, MtimeNs, NameError, ETAG_RULE, MTIME_RULE};
+pub use model::{
+    is_history_id, Etag, HistoryReason, Kind as ArtifactType, MtimeNs, NameError, ETAG_RULE, HISTORY_ID_RULE,
+    MTIME_RULE,
+};
 
 /// The name rule of SPEC §1 (the one in `model`), for the browser to check names before sending.
 pub fn name_problem(name: &str) -> Option<NameError> {
@@ -69,6 +72,19 @@ pub struct UpdateRequest {
     /// refuses the force like a stale save (SPEC §3), so force never overwrites what nobody saw.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub seen_etag: Option<Etag>,
+    /// The history entry this content was restored from (the editor's "Restore into editor"):
+    /// the version it replaces is kept with reason `restore`.
+    #[serde(default, deserialize_with = "history_id", skip_serializing_if = "Option::is_none")]
+    pub restored_from: Option<String>,
+}
+
+fn history_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let id = String::deserialize(deserializer)?;
+    if is_history_id(&id) {
+        Ok(Some(id))
+    } else {
+        Err(serde::de::Error::custom(HISTORY_ID_RULE))
+    }
 }
 
 /// `PUT` answer (200).
@@ -83,6 +99,51 @@ pub struct SavedBody {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeletedBody {
     pub deleted: Vec<String>,
+    /// The trash item holding what was deleted (§13); absent when nothing existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trash_id: Option<String>,
+}
+
+/// One history entry (§13), newest first in [`HistoryList`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntryBody {
+    pub id: String,
+    pub at: String,
+    pub reason: HistoryReason,
+    pub etag: Etag,
+    pub mtime_ns: MtimeNs,
+    pub size: u64,
+}
+
+/// `GET /api/context/{type}/{name}/history`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryList {
+    pub entries: Vec<HistoryEntryBody>,
+}
+
+/// `GET /api/context/{type}/{name}/history/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryContent {
+    pub id: String,
+    pub at: String,
+    pub reason: HistoryReason,
+    pub etag: Etag,
+    pub content: String,
+}
+
+/// One deleted artifact in `GET /api/context/trash`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashItemBody {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ArtifactType,
+    pub name: String,
+    pub deleted_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashList {
+    pub items: Vec<TrashItemBody>,
 }
 
 /// Everything the list page shows, in one round trip.

@@ -169,6 +169,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             etag: Some(base.etag.clone()),
             force: false,
             seen_etag: None,
+            restored_from: None,
         };
         let name = name.get_value();
         spawn_local(async move {
@@ -233,6 +234,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             etag: Some(c.stale.etag.clone()),
             force: true,
             seen_etag: None,
+            restored_from: None,
         };
         let name = name.get_value();
         spawn_local(async move {

@@ -1,0 +1,413 @@
+//! History and trash (SPEC §13): every byte ctxgate replaces or removes is kept first.
+//!
+//! Layout under the history folder (default `<root>/.memtomem/.ctxgate/history/`):
+//! ```text
+//! .gitignore                          "*": git ignores all of it with no setup
+//! <type>/<name>/<id>.<reason>.<etag>  one entry: the replaced bytes, nothing else
+//! trash/<id>/meta.json                {type, name, deleted_at}
+//! trash/<id>/folder | trash/<id>/flat.md   the artifact as it was (folder moved whole)
+//! ```
+//! An entry is one file whose name carries its metadata, so it appears with one rename: a crash
+//! leaves a complete entry or none. The displaced working file itself is renamed in (same file
+//! system), so a program that still has it open and writes late writes into history. Its mtime
+//! is the replaced version's mtime (a rename keeps it).
+
+use crate::tokens::mtime_ns;
+use model::{Etag, Kind, MtimeNs};
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Retention per artifact: the newest `KEEP_NEWEST` entries and everything younger than
+/// `KEEP_YOUNG`, but never more than `KEEP_MAX` (a runaway writer must not fill the disk).
+const KEEP_NEWEST: usize = 50;
+const KEEP_YOUNG: Duration = Duration::from_secs(24 * 3600);
+const KEEP_MAX: usize = 500;
+const TRASH_DAYS: Duration = Duration::from_secs(30 * 24 * 3600);
+
+pub use model::HistoryReason as Reason;
+
+/// One kept version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: String,
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub reason: Reason,
+    pub etag: Etag,
+    pub mtime_ns: MtimeNs,
+    pub size: u64,
+}
+
+/// One deleted artifact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashItem {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    pub name: String,
+    pub deleted_at: String,
+}
+
+pub use model::is_history_id as is_valid_id;
+
+pub(crate) fn new_id(now: SystemTime) -> String {
+    let ns = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{ns:020}-{:08x}", rand::random::<u32>())
+}
+
+fn id_time(id: &str) -> SystemTime {
+    let ns: u64 = id.get(..20).and_then(|t| t.parse::<u128>().ok()).and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+    SystemTime::UNIX_EPOCH + Duration::from_nanos(ns)
+}
+
+/// `2026-11-28T21:06:34Z` (whole seconds, UTC).
+pub fn rfc3339(time: SystemTime) -> String {
+    let secs = time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// The bytes being replaced, with their tokens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Version<'a> {
+    pub bytes: &'a [u8],
+    pub etag: &'a Etag,
+    pub mtime: MtimeNs,
+}
+
+/// The history folder of one project.
+#[derive(Debug)]
+pub struct History {
+    dir: PathBuf,
+}
+
+impl History {
+    pub(crate) fn new(dir: PathBuf) -> History {
+        History { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Creates the folder (and its self-ignoring `.gitignore`) on first use.
+    fn ensure(&self, sub: &Path) -> io::Result<()> {
+        if !self.dir.is_dir() {
+            fs::create_dir_all(&self.dir)?;
+        }
+        let ignore = self.dir.join(".gitignore");
+        if !ignore.exists() {
+            write_new(&ignore, b"*\n")?;
+        }
+        fs::create_dir_all(sub)
+    }
+
+    fn artifact_dir(&self, kind: Kind, name: &str) -> PathBuf {
+        self.dir.join(kind.plural()).join(name)
+    }
+
+    /// Makes sure an entry can be written for this artifact (called before anything is replaced,
+    /// so a history that cannot be written refuses the save instead of losing the safety net).
+    pub(crate) fn prepare(&self, kind: Kind, name: &str) -> io::Result<()> {
+        self.ensure(&self.artifact_dir(kind, name))
+    }
+
+    /// The id the next entry for `etag` will have: the newest entry's own when it holds the same
+    /// bytes (consecutive identical contents are kept once), else a fresh one.
+    pub(crate) fn plan(&self, kind: Kind, name: &str, etag: &Etag) -> String {
+        match self.entries(kind, name).into_iter().next() {
+            Some((entry, _)) if entry.etag == *etag => entry.id,
+            _ => new_id(SystemTime::now()),
+        }
+    }
+
+    /// Keeps the displaced file `displaced` (its bytes are `bytes`) as entry `id`: moved in by
+    /// rename, or copied when history lives on another file system. On `Err` the displaced file
+    /// is where it was.
+    pub(crate) fn keep_file(
+        &self,
+        (kind, name): (Kind, &str),
+        id: &str,
+        reason: Reason,
+        displaced: &Path,
+        version: Version<'_>,
+    ) -> io::Result<()> {
+        let dir = self.artifact_dir(kind, name);
+        if self.exists(&dir, id) {
+            return fs::remove_file(displaced);
+        }
+        let path = dir.join(format!("{id}.{}.{}", reason.word(), version.etag));
+        match fs::rename(displaced, &path) {
+            Ok(()) => {}
+            Err(err) if err.raw_os_error() == Some(18) /* EXDEV */ => {
+                self.write_entry(&path, version.bytes, version.mtime)?;
+                fs::remove_file(displaced)?;
+            }
+            Err(err) => return Err(err),
+        }
+        sync_dir(&dir);
+        self.retain(&dir);
+        Ok(())
+    }
+
+    /// Keeps `bytes` (whose file had mtime `mtime`) as a new entry; returns its id.
+    pub(crate) fn keep_bytes(
+        &self,
+        (kind, name): (Kind, &str),
+        reason: Reason,
+        version: Version<'_>,
+    ) -> io::Result<String> {
+        let dir = self.artifact_dir(kind, name);
+        self.ensure(&dir)?;
+        let id = self.plan(kind, name, version.etag);
+        if !self.exists(&dir, &id) {
+            let path = dir.join(format!("{id}.{}.{}", reason.word(), version.etag));
+            self.write_entry(&path, version.bytes, version.mtime)?;
+            sync_dir(&dir);
+            self.retain(&dir);
+        }
+        Ok(id)
+    }
+
+    fn exists(&self, dir: &Path, id: &str) -> bool {
+        fs::read_dir(dir)
+            .is_ok_and(|mut e| e.any(|e| e.is_ok_and(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(id)))))
+    }
+
+    /// Temp + fsync + rename: the entry appears whole or not at all.
+    fn write_entry(&self, path: &Path, bytes: &[u8], mtime: MtimeNs) -> io::Result<()> {
+        let temp = path.with_extension("partial");
+        let result = (|| {
+            let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
+            file.write_all(bytes)?;
+            let secs = u64::try_from(mtime.0 / 1_000_000_000).unwrap_or(0);
+            let nanos = u32::try_from(mtime.0 % 1_000_000_000).unwrap_or(0);
+            file.set_modified(SystemTime::UNIX_EPOCH + Duration::new(secs, nanos))?;
+            file.sync_all()?;
+            fs::rename(&temp, path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result
+    }
+
+    /// Entries of one artifact with their files, newest first.
+    fn entries(&self, kind: Kind, name: &str) -> Vec<(HistoryEntry, PathBuf)> {
+        let dir = self.artifact_dir(kind, name);
+        let Ok(read) = fs::read_dir(&dir) else { return Vec::new() };
+        let mut out: Vec<(HistoryEntry, PathBuf)> = read
+            .flatten()
+            .filter_map(|e| {
+                let file_name = e.file_name().into_string().ok()?;
+                let mut parts = file_name.splitn(3, '.');
+                let (id, reason, etag) = (parts.next()?, parts.next()?, parts.next()?);
+                if !is_valid_id(id) {
+                    return None;
+                }
+                let meta = e.metadata().ok()?;
+                let entry = HistoryEntry {
+                    id: id.to_owned(),
+                    at: rfc3339(id_time(id)),
+                    reason: Reason::from_word(reason)?,
+                    etag: Etag::parse(etag)?,
+                    mtime_ns: mtime_ns(&meta),
+                    size: meta.len(),
+                };
+                Some((entry, e.path()))
+            })
+            .collect();
+        out.sort_by(|a, b| b.0.id.cmp(&a.0.id));
+        out
+    }
+
+    /// An artifact's entries, newest first (also after it was deleted).
+    pub fn list(&self, kind: Kind, name: &str) -> Vec<HistoryEntry> {
+        self.entries(kind, name).into_iter().map(|(entry, _)| entry).collect()
+    }
+
+    /// One entry and its bytes as they are now; `None` for an unknown id.
+    pub fn read(&self, kind: Kind, name: &str, id: &str) -> io::Result<Option<(HistoryEntry, Vec<u8>)>> {
+        if !is_valid_id(id) {
+            return Ok(None);
+        }
+        match self.entries(kind, name).into_iter().find(|(entry, _)| entry.id == id) {
+            Some((entry, path)) => Ok(Some((entry, fs::read(path)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Drops what retention no longer keeps. Touches one artifact's folder, never all history.
+    fn retain(&self, dir: &Path) {
+        let Ok(read) = fs::read_dir(dir) else { return };
+        let mut files: Vec<(String, PathBuf)> = read
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let id = name.split('.').next()?.to_owned();
+                is_valid_id(&id).then(|| (id, e.path()))
+            })
+            .collect();
+        if files.len() <= KEEP_NEWEST {
+            return;
+        }
+        files.sort_by(|a, b| b.0.cmp(&a.0));
+        let young_after = SystemTime::now() - KEEP_YOUNG;
+        for (index, (id, path)) in files.iter().enumerate() {
+            let keep = index < KEEP_NEWEST || (index < KEEP_MAX && id_time(id) > young_after);
+            if !keep {
+                let _ = fs::remove_file(path);
+            }
+        }
+    }
+
+    fn trash_dir(&self) -> PathBuf {
+        self.dir.join("trash")
+    }
+
+    /// Moves `artifact` (a folder, a link to one, or a flat file) into trash item `id` as
+    /// `slot` (`folder` or `flat.md`). The meta file is written last: an item without it is
+    /// not listed, but its bytes are still there.
+    pub(crate) fn trash(&self, id: &str, slot: &str, artifact: &Path) -> io::Result<()> {
+        let item = self.trash_dir().join(id);
+        self.ensure(&item)?;
+        move_path(artifact, &item.join(slot))
+    }
+
+    pub(crate) fn finish_trash(&self, id: &str, kind: Kind, name: &str) -> io::Result<()> {
+        let item = TrashItem { id: id.to_owned(), kind, name: name.to_owned(), deleted_at: rfc3339(SystemTime::now()) };
+        let bytes = serde_json::to_vec_pretty(&item).map_err(io::Error::other)?;
+        self.write_entry(&self.trash_dir().join(id).join("meta.json"), &bytes, MtimeNs(now_ns()))?;
+        self.expire_trash();
+        Ok(())
+    }
+
+    /// Trash items, newest first.
+    pub fn trash_items(&self) -> Vec<TrashItem> {
+        let Ok(read) = fs::read_dir(self.trash_dir()) else { return Vec::new() };
+        let mut items: Vec<TrashItem> = read
+            .flatten()
+            .filter_map(|e| {
+                let id = e.file_name().into_string().ok()?;
+                if !is_valid_id(&id) {
+                    return None;
+                }
+                let item: TrashItem = serde_json::from_slice(&fs::read(e.path().join("meta.json")).ok()?).ok()?;
+                (item.id == id).then_some(item)
+            })
+            .collect();
+        items.sort_by(|a, b| b.id.cmp(&a.id));
+        items
+    }
+
+    pub(crate) fn trash_item(&self, id: &str) -> Option<(TrashItem, PathBuf)> {
+        if !is_valid_id(id) {
+            return None;
+        }
+        let item = self.trash_items().into_iter().find(|item| item.id == id)?;
+        Some((item, self.trash_dir().join(id)))
+    }
+
+    /// Removes a restored item's leftovers (its meta file and folder).
+    pub(crate) fn forget_trash(&self, id: &str) {
+        let _ = fs::remove_dir_all(self.trash_dir().join(id));
+    }
+
+    fn expire_trash(&self) {
+        let old = SystemTime::now() - TRASH_DAYS;
+        for item in self.trash_items() {
+            if id_time(&item.id) < old {
+                self.forget_trash(&item.id);
+            }
+        }
+    }
+}
+
+fn now_ns() -> u128 {
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(mut file) => file.write_all(bytes),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Rename, or copy-then-remove across file systems (links are recreated, never followed).
+pub(crate) fn move_path(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::rename(from, to) {
+        Err(err) if err.raw_os_error() == Some(18) /* EXDEV */ => {
+            copy_tree(from, to)?;
+            let meta = fs::symlink_metadata(from)?;
+            if meta.is_dir() {
+                fs::remove_dir_all(from)
+            } else {
+                fs::remove_file(from)
+            }
+        }
+        other => other,
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(from)?;
+    if meta.file_type().is_symlink() {
+        std::os::unix::fs::symlink(fs::read_link(from)?, to)
+    } else if meta.is_dir() {
+        fs::create_dir(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        Ok(())
+    } else {
+        fs::copy(from, to)?;
+        File::open(to)?.sync_all()
+    }
+}
+
+fn sync_dir(dir: &Path) {
+    if let Err(err) = File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::warn!(target: "ctxgate::store", "history folder fsync failed for {}: {err}", dir.display());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_sortable_and_checked() {
+        let a = new_id(SystemTime::UNIX_EPOCH + Duration::from_secs(1));
+        let b = new_id(SystemTime::UNIX_EPOCH + Duration::from_secs(2));
+        assert!(is_valid_id(&a) && is_valid_id(&b) && a < b);
+        for bad in
+            ["../x", "", "1-2", &"9".repeat(300), "00000000000000000001-ABCDEF01", "00000000000000000001-abcdef0/"]
+        {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_is_utc_whole_seconds() {
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_900_000)), "2026-11-28T21:06:40Z");
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
+    }
+}
