@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PUTS: usize = 500;
+const HISTORY_SAVES: usize = 10_000;
 const GET_CLIENTS: usize = 8;
 const GET_SECONDS: u64 = 10;
 
@@ -166,12 +167,50 @@ fn put_phase(server: &Server, label: &str) {
     );
 }
 
+/// Bytes and files under `dir`, recursively.
+fn du(dir: &std::path::Path) -> (u64, usize) {
+    let mut total = (0, 0);
+    let Ok(entries) = std::fs::read_dir(dir) else { return total };
+    for entry in entries.flatten() {
+        let meta = entry.metadata().unwrap();
+        if meta.is_dir() {
+            let (bytes, files) = du(&entry.path());
+            total = (total.0 + bytes, total.1 + files);
+        } else {
+            total = (total.0 + meta.len(), total.1 + 1);
+        }
+    }
+    total
+}
+
+/// 10,000 saves of one 4 KiB file: the history folder must stay bounded (retention).
+fn history_phase(server: &Server) {
+    let mut conn = Connection::open(&server.host);
+    let (_, read) = conn.request("GET", "/api/context/skills/bench", None);
+    let (mut mtime, mut etag) = (field(&read, "mtime_ns"), field(&read, "etag"));
+    let history = server._root.path().join(".memtomem/.ctxgate/history");
+    for i in 0..HISTORY_SAVES {
+        let body = format!("{:04096}", i + 1_000_000);
+        let request = serde_json::json!({"content": body, "mtime_ns": mtime, "etag": etag}).to_string();
+        let (status, saved) = conn.request("PUT", "/api/context/skills/bench", Some(&request));
+        assert_eq!(status, 200, "{saved}");
+        mtime = field(&saved, "mtime_ns");
+        etag = field(&saved, "etag");
+        if (i + 1) % 2_500 == 0 {
+            let (bytes, files) = du(&history);
+            println!("  after {:>5} more saves: history {:.2} MiB in {files} files", i + 1, bytes as f64 / 1_048_576.0);
+        }
+    }
+}
+
 fn main() {
     println!("ctxgate REST load (release build, loopback, 2 cores shared by client and server)");
     // tmpfs makes fsync free, which isolates ctxgate's own CPU cost ("fsync aside").
     if std::path::Path::new("/dev/shm").is_dir() {
         let mut on_tmpfs = start_server(Some("/dev/shm"));
         put_phase(&on_tmpfs, "tmpfs (/dev/shm: fsync costs nothing)");
+        println!("history size, {HISTORY_SAVES} further 4 KiB saves of the same file (tmpfs):");
+        history_phase(&on_tmpfs);
         let _ = on_tmpfs.child.kill();
         let _ = on_tmpfs.child.wait();
     }

@@ -89,15 +89,61 @@ pub(crate) struct Version<'a> {
     pub mtime: MtimeNs,
 }
 
+/// What this process knows of one artifact's history folder, so a save never scans it: the
+/// entry file names sorted by id, and the folder's mtime when they were read. A write by another
+/// process changes that mtime and the names are read again.
+#[derive(Debug, Default)]
+struct Index {
+    stamp: Option<SystemTime>,
+    names: Vec<String>,
+}
+
+impl Index {
+    fn read(dir: &Path) -> io::Result<Index> {
+        let stamp = fs::metadata(dir)?.modified()?;
+        let mut names: Vec<String> = fs::read_dir(dir)?
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.split('.').next().is_some_and(is_valid_id))
+            .collect();
+        names.sort_unstable();
+        Ok(Index { stamp: Some(stamp), names })
+    }
+
+    /// The newest entry's id when it holds `etag`'s bytes.
+    fn newest_with(&self, etag: &Etag) -> Option<&str> {
+        let newest = self.names.last()?;
+        let mut parts = newest.splitn(3, '.');
+        let (id, _, tag) = (parts.next()?, parts.next()?, parts.next()?);
+        (tag == etag.as_str()).then_some(id)
+    }
+}
+
 /// The history folder of one project.
 #[derive(Debug)]
 pub struct History {
     dir: PathBuf,
+    indexes: parking_lot::Mutex<std::collections::HashMap<PathBuf, Index>>,
 }
 
 impl History {
     pub(crate) fn new(dir: PathBuf) -> History {
-        History { dir }
+        History { dir, indexes: parking_lot::Mutex::default() }
+    }
+
+    /// Runs `work` on the artifact folder's index (re-read if another process changed the
+    /// folder), then records the folder's new mtime. Serialises this process's history writes.
+    fn with_index<T>(&self, dir: &Path, work: impl FnOnce(&mut Index) -> io::Result<T>) -> io::Result<T> {
+        let mut indexes = self.indexes.lock();
+        let index = indexes.entry(dir.to_path_buf()).or_default();
+        let stamp = fs::metadata(dir).and_then(|m| m.modified()).ok();
+        if stamp.is_none() || stamp != index.stamp {
+            self.ensure(dir)?;
+            *index = Index::read(dir)?;
+        }
+        let result = work(index);
+        index.stamp = fs::metadata(dir).and_then(|m| m.modified()).ok();
+        result
     }
 
     pub fn dir(&self) -> &Path {
@@ -123,16 +169,15 @@ impl History {
     /// Makes sure an entry can be written for this artifact (called before anything is replaced,
     /// so a history that cannot be written refuses the save instead of losing the safety net).
     pub(crate) fn prepare(&self, kind: Kind, name: &str) -> io::Result<()> {
-        self.ensure(&self.artifact_dir(kind, name))
+        self.with_index(&self.artifact_dir(kind, name), |_| Ok(()))
     }
 
     /// The id the next entry for `etag` will have: the newest entry's own when it holds the same
     /// bytes (consecutive identical contents are kept once), else a fresh one.
     pub(crate) fn plan(&self, kind: Kind, name: &str, etag: &Etag) -> String {
-        match self.entries(kind, name).into_iter().next() {
-            Some((entry, _)) if entry.etag == *etag => entry.id,
-            _ => new_id(SystemTime::now()),
-        }
+        let newest =
+            self.with_index(&self.artifact_dir(kind, name), |index| Ok(index.newest_with(etag).map(str::to_owned)));
+        newest.ok().flatten().unwrap_or_else(|| new_id(SystemTime::now()))
     }
 
     /// Keeps the displaced file `displaced` (its bytes are `bytes`) as entry `id`: moved in by
@@ -147,21 +192,24 @@ impl History {
         version: Version<'_>,
     ) -> io::Result<()> {
         let dir = self.artifact_dir(kind, name);
-        if self.exists(&dir, id) {
-            return fs::remove_file(displaced);
-        }
-        let path = dir.join(format!("{id}.{}.{}", reason.word(), version.etag));
-        match fs::rename(displaced, &path) {
-            Ok(()) => {}
-            Err(err) if err.raw_os_error() == Some(18) /* EXDEV */ => {
-                self.write_entry(&path, version.bytes, version.mtime)?;
-                fs::remove_file(displaced)?;
+        self.with_index(&dir, |index| {
+            if index.newest_with(version.etag) == Some(id) {
+                return fs::remove_file(displaced);
             }
-            Err(err) => return Err(err),
-        }
-        sync_dir(&dir);
-        self.retain(&dir);
-        Ok(())
+            let file_name = format!("{id}.{}.{}", reason.word(), version.etag);
+            let path = dir.join(&file_name);
+            match fs::rename(displaced, &path) {
+                Ok(()) => {}
+                Err(err) if err.raw_os_error() == Some(18) /* EXDEV */ => {
+                    self.write_entry(&path, version.bytes, version.mtime)?;
+                    fs::remove_file(displaced)?;
+                }
+                Err(err) => return Err(err),
+            }
+            index.names.push(file_name);
+            retain(&dir, index);
+            Ok(())
+        })
     }
 
     /// Keeps `bytes` (whose file had mtime `mtime`) as a new entry; returns its id.
@@ -172,20 +220,17 @@ impl History {
         version: Version<'_>,
     ) -> io::Result<String> {
         let dir = self.artifact_dir(kind, name);
-        self.ensure(&dir)?;
-        let id = self.plan(kind, name, version.etag);
-        if !self.exists(&dir, &id) {
-            let path = dir.join(format!("{id}.{}.{}", reason.word(), version.etag));
-            self.write_entry(&path, version.bytes, version.mtime)?;
-            sync_dir(&dir);
-            self.retain(&dir);
-        }
-        Ok(id)
-    }
-
-    fn exists(&self, dir: &Path, id: &str) -> bool {
-        fs::read_dir(dir)
-            .is_ok_and(|mut e| e.any(|e| e.is_ok_and(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(id)))))
+        self.with_index(&dir, |index| {
+            if let Some(id) = index.newest_with(version.etag) {
+                return Ok(id.to_owned());
+            }
+            let id = new_id(SystemTime::now());
+            let file_name = format!("{id}.{}.{}", reason.word(), version.etag);
+            self.write_entry(&dir.join(&file_name), version.bytes, version.mtime)?;
+            index.names.push(file_name);
+            retain(&dir, index);
+            Ok(id)
+        })
     }
 
     /// Temp + fsync + rename: the entry appears whole or not at all.
@@ -251,30 +296,6 @@ impl History {
         }
     }
 
-    /// Drops what retention no longer keeps. Touches one artifact's folder, never all history.
-    fn retain(&self, dir: &Path) {
-        let Ok(read) = fs::read_dir(dir) else { return };
-        let mut files: Vec<(String, PathBuf)> = read
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                let id = name.split('.').next()?.to_owned();
-                is_valid_id(&id).then(|| (id, e.path()))
-            })
-            .collect();
-        if files.len() <= KEEP_NEWEST {
-            return;
-        }
-        files.sort_by(|a, b| b.0.cmp(&a.0));
-        let young_after = SystemTime::now() - KEEP_YOUNG;
-        for (index, (id, path)) in files.iter().enumerate() {
-            let keep = index < KEEP_NEWEST || (index < KEEP_MAX && id_time(id) > young_after);
-            if !keep {
-                let _ = fs::remove_file(path);
-            }
-        }
-    }
-
     fn trash_dir(&self) -> PathBuf {
         self.dir.join("trash")
     }
@@ -337,6 +358,26 @@ impl History {
     }
 }
 
+/// Drops what retention no longer keeps, oldest first: beyond the newest `KEEP_NEWEST`, entries
+/// older than a day, and anything beyond `KEEP_MAX`. Only this artifact's folder is touched.
+fn retain(dir: &Path, index: &mut Index) {
+    let young_after = SystemTime::now() - KEEP_YOUNG;
+    let len = index.names.len();
+    let drop = index
+        .names
+        .iter()
+        .enumerate()
+        .take_while(|(i, name)| {
+            let from_newest = len - 1 - i;
+            let young = name.split('.').next().is_some_and(|id| id_time(id) > young_after);
+            from_newest >= KEEP_NEWEST && (from_newest >= KEEP_MAX || !young)
+        })
+        .count();
+    for name in index.names.drain(..drop) {
+        let _ = fs::remove_file(dir.join(name));
+    }
+}
+
 fn now_ns() -> u128 {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
@@ -382,11 +423,6 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
-fn sync_dir(dir: &Path) {
-    if let Err(err) = File::open(dir).and_then(|d| d.sync_all()) {
-        tracing::warn!(target: "ctxgate::store", "history folder fsync failed for {}: {err}", dir.display());
-    }
-}
 
 #[cfg(test)]
 mod tests {
