@@ -64,6 +64,7 @@ impl Default for ServeArgs {
             token: std::env::var("CTXGATE_TOKEN").ok().filter(|t| !t.is_empty()),
             log_format: LogFormat::Text,
             history_dir: None,
+            watch: WatchArg::Auto,
         }
     }
 }
@@ -91,4 +92,14 @@ pub struct ServeArgs {
     /// <root>/.memtomem/.ctxgate/history/ (git-ignored by a .gitignore inside it).
     #[arg(long, value_name = "DIR")]
     pub history_dir: Option<PathBuf>,
+    /// How changes on disk are noticed: `auto` uses the kernel's file events (falling back to
+    /// polling when they cannot be had); `poll` rescans once a second (NFS, WSL drives, …).
+    #[arg(long, value_enum, default_value_t = WatchArg::Auto)]
+    pub watch: WatchArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WatchArg {
+    Auto,
+    Poll,
 }

@@ -2,6 +2,7 @@
 //! logging. Glue only: the guard lives in `store`, the API types in `app::api`.
 
 pub mod cli;
+pub mod events;
 pub mod limit;
 pub mod logging;
 pub mod rest;
@@ -28,7 +29,7 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
 
 /// The whole app: REST under `/api/context`, server functions under `/_fn`, pages, assets,
 /// all behind the security layers.
-pub fn router(backend: Backend, options: LeptosOptions, security: Security) -> Router {
+pub fn router(backend: Backend, options: LeptosOptions, security: Security, events: events::Events) -> Router {
     let routes = generate_route_list(App);
     // The wasm, JS and CSS, served precompressed when `.br` / `.gz` siblings exist (scripts/
     // build them at the highest levels; on-the-fly compression below uses the fastest level).
@@ -43,6 +44,7 @@ pub fn router(backend: Backend, options: LeptosOptions, security: Security) -> R
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options);
     Router::new()
+        .route(events::PATH, axum::routing::get(events::stream).with_state(events))
         .merge(rest::routes(backend))
         .route("/api", axum::routing::any(rest::api_not_found))
         .route("/api/{*rest}", axum::routing::any(rest::api_not_found))

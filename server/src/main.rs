@@ -1,7 +1,7 @@
 //! `ctxgate`: see `ctxgate --help`.
 
 use clap::Parser;
-use server::cli::{Cli, Command, MergeArgs, ServeArgs};
+use server::cli::{Cli, Command, MergeArgs, ServeArgs, WatchArg};
 use server::{leptos_options, logging, router};
 use std::process::ExitCode;
 
@@ -70,7 +70,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start the async runtime: {err}"))?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
@@ -79,14 +79,58 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         if swept > 0 {
             tracing::info!(target: "ctxgate", "removed {swept} temp file(s) a crashed writer left");
         }
-        let app = router(backend.clone(), leptos_options(local), security);
-        tracing::info!(target: "ctxgate", "serving {} at http://{local}/", backend.canonical_root());
+        let (events, shutdown) = server::events::Events::new();
+        let sender = events.sender();
+        let mode = match args.watch {
+            WatchArg::Auto => store::watch::WatchMode::Auto,
+            WatchArg::Poll => store::watch::WatchMode::Poll,
+        };
+        let watch = store::watch::start(
+            backend.store(),
+            mode,
+            Box::new(move |event| {
+                let _ = sender.send(event); // no open stream: nobody to tell
+            }),
+        );
+        let app = router(backend.clone(), leptos_options(local), security, events);
+        tracing::info!(target: "ctxgate", "serving {} at http://{local}/ (changes on disk: {})", backend.canonical_root(), watch.mode);
         println!("ctxgate listening on http://{local}/");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|err| format!("server stopped: {err}"))
-    })
+        let mut stopping = shutdown.subscribe();
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Ends every event stream, so open browsers do not hold the shutdown up.
+            let _ = shutdown.send(true);
+        });
+        let result = tokio::select! {
+            served = serve => served.map_err(|err| format!("server stopped: {err}")),
+            () = async {
+                let _ = stopping.wait_for(|stop| *stop).await;
+                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            } => {
+                tracing::warn!(target: "ctxgate", "connections still open 1.5 s after the stop signal; exiting anyway");
+                Ok(())
+            }
+        };
+        drop(watch);
+        result
+    });
+    // Blocking store tasks still running get a moment, not a veto over the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
+    result
+}
+
+/// Ctrl+C or SIGTERM.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }

@@ -111,14 +111,16 @@ pub async fn guard(State(security): State<Security>, request: Request, next: Nex
     if !security.host_allowed(host) {
         return forbidden("this Host is not served here (use localhost or 127.0.0.1, or start with --allowed-host)");
     }
-    if matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
+    // The event stream is a GET, but another site must not be able to listen to it either (§14).
+    let writes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    if writes || request.uri().path() == crate::events::PATH {
         if let Some(site) = header_str(headers, header::HeaderName::from_static("sec-fetch-site")) {
             if site != "same-origin" && site != "none" {
-                return forbidden("cross-site requests may not change anything");
+                return forbidden("cross-site requests may not change or watch anything");
             }
         } else if let Some(origin) = header_str(headers, header::ORIGIN) {
             if !origin.eq_ignore_ascii_case(&format!("http://{host}")) {
-                return forbidden("cross-origin requests may not change anything");
+                return forbidden("cross-origin requests may not change or watch anything");
             }
         }
     }

@@ -423,7 +423,6 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

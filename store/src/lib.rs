@@ -7,6 +7,7 @@ mod layout;
 mod lock;
 mod memtomem_versions;
 mod tokens;
+pub mod watch;
 mod write;
 
 pub use history::{is_valid_id as is_valid_history_id, HistoryEntry, Reason, TrashItem};
@@ -96,6 +97,16 @@ pub struct Update<'a> {
     /// The new content is a history entry brought back: the replaced version is kept with
     /// reason `restore` instead of `save`.
     pub restored: bool,
+}
+
+/// A working file as [`Store::observe`] read it.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub etag: Etag,
+    pub mtime_ns: MtimeNs,
+    /// The resolved path of the working file (a symlink's target).
+    pub file: PathBuf,
+    pub bytes: Vec<u8>,
 }
 
 /// What a delete removed, and where it went.
@@ -245,6 +256,23 @@ impl Store {
             etag,
             files,
         })
+    }
+
+    /// The working file as it is now, read under this process's lock for it (`None` when the
+    /// artifact does not exist or is not readable).
+    pub fn observe(&self, kind: Kind, name: &str) -> Option<Observed> {
+        let located = locate(&self.memtomem, kind, name)?;
+        let key = fs::canonicalize(&located.file).ok()?;
+        let _guard = self.locks.acquire_local(&key, DEFAULT_LOCK_WAIT)?;
+        let (bytes, meta) = read_with_meta(&located.file).ok()?;
+        Some(Observed { etag: etag_of(&bytes), mtime_ns: mtime_ns(&meta), file: key, bytes })
+    }
+
+    /// Keeps `bytes` (an earlier version someone else replaced) in history with reason
+    /// `external`; returns the entry id.
+    pub fn keep_external(&self, kind: Kind, name: &str, bytes: &[u8], mtime: MtimeNs) -> io::Result<String> {
+        let etag = etag_of(bytes);
+        self.history.keep_bytes((kind, name), history::Reason::External, history::Version { bytes, etag: &etag, mtime })
     }
 
     /// Creates a new artifact in the folder layout; an existing one (either layout) is refused,

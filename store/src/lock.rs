@@ -72,6 +72,15 @@ impl Locks {
     }
 }
 
+impl Locks {
+    /// Only the in-process lock: enough to read a consistent view against this process's own
+    /// writes (the watcher uses it so that its reading never interleaves with a save's history).
+    pub(crate) fn acquire_local(&self, key: &Path, wait: Duration) -> Option<Guard> {
+        let entry = self.table.lock().entry(key.to_path_buf()).or_default().clone();
+        Mutex::try_lock_arc_for(&entry, wait)
+    }
+}
+
 /// memtomem's name lock for an artifact: `<type dir>/.<name>.lock`.
 pub(crate) fn name_lock_path(type_dir: &Path, name: &str) -> PathBuf {
     type_dir.join(format!(".{name}.lock"))

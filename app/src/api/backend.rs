@@ -72,6 +72,11 @@ impl Backend {
         tokio::task::spawn_blocking(move || store.sweep_stale_temps()).await.unwrap_or(0)
     }
 
+    /// The store itself, for the watcher's thread.
+    pub fn store(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+
     pub fn project_id(&self) -> &str {
         &self.project_id
     }

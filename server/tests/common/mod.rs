@@ -119,6 +119,26 @@ impl Server {
         }
     }
 
+    /// Sends a signal (`libc::SIGTERM`, …) to the server process.
+    pub fn signal(&self, signal: i32) {
+        let status = Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status();
+        assert!(status.is_ok_and(|s| s.success()), "kill failed");
+    }
+
+    /// Waits up to `limit` for the process to exit; its status, or `None` if it still runs.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     pub fn get(&self, path: &str) -> reqwest::blocking::Response {
         self.client.get(self.url(path)).send().expect("GET")
     }

@@ -1,0 +1,80 @@
+//! `GET /api/context/events` (SPEC §14): the watcher's events as server-sent events, fanned out
+//! with a broadcast channel. Not a Leptos streaming server function: those are
+//! `application/octet-stream` (the compression layer would buffer them) with no framing and no
+//! reconnect. At most [`MAX_STREAMS`] at once; all end when the server shuts down, so Ctrl+C /
+//! SIGTERM never waits for browsers to hang up.
+
+use app::api::ApiError;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use store::watch::DiskEvent;
+use tokio::sync::{broadcast, watch, Semaphore};
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::BroadcastStream;
+
+pub const PATH: &str = "/api/context/events";
+pub const MAX_STREAMS: usize = 256;
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Events buffered per slow client before it is told to resync.
+const BUFFER: usize = 1024;
+
+/// The fan-out: the watcher sends, every open stream receives.
+#[derive(Clone)]
+pub struct Events {
+    tx: broadcast::Sender<DiskEvent>,
+    slots: Arc<Semaphore>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Events {
+    /// The hub and the sender of its shutdown signal.
+    pub fn new() -> (Events, watch::Sender<bool>) {
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        let (tx, _) = broadcast::channel(BUFFER);
+        (Events { tx, slots: Arc::new(Semaphore::new(MAX_STREAMS)), shutdown }, shutdown_tx)
+    }
+
+    /// For the watcher's thread: no receiver yet is fine (nobody listens).
+    pub fn sender(&self) -> broadcast::Sender<DiskEvent> {
+        self.tx.clone()
+    }
+}
+
+fn sse_event(event: &DiskEvent) -> Event {
+    match event {
+        DiskEvent::Changed { kind, name, mtime_ns, etag } => Event::default().event("changed").data(
+            serde_json::json!({"type": kind.plural(), "name": name, "mtime_ns": mtime_ns.to_string(), "etag": etag.as_str()})
+                .to_string(),
+        ),
+        DiskEvent::Removed { kind, name } => {
+            Event::default().event("removed").data(serde_json::json!({"type": kind.plural(), "name": name}).to_string())
+        }
+        DiskEvent::Resync => Event::default().event("resync").data("{}"),
+    }
+}
+
+pub async fn stream(State(events): State<Events>) -> Response {
+    let Ok(permit) = events.slots.clone().try_acquire_owned() else {
+        return ApiError::Busy.into_response();
+    };
+    let mut shutdown = events.shutdown.clone();
+    let ended = async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    };
+    let stream = BroadcastStream::new(events.tx.subscribe())
+        .map(move |item| {
+            let _held = &permit; // the slot is free again when the stream is dropped
+            Ok::<Event, Infallible>(match item {
+                Ok(event) => sse_event(&event),
+                // This client fell behind: it cannot know what it missed.
+                Err(BroadcastStreamRecvError::Lagged(_)) => sse_event(&DiskEvent::Resync),
+            })
+        })
+        .take_until(ended);
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)).into_response()
+}
