@@ -4,6 +4,10 @@
 //! result where a conflict was required) and the true conflicts reported; then it times `merge3` on a
 //! 10,000-line file. Exits non-zero only if `merge3` merges something wrongly without a conflict.
 //!
+//! The "insert/2 edits" and "delete/2 edits" kinds (one side adds a line above, or deletes, a line the
+//! other side edits, next to an edit of the following line) must conflict per §11; a silent merge of one
+//! is listed with whether its text even matches what applying both sides would give.
+//!
 //! Run: `cargo bench -p server --bench merge_corpus`
 
 use std::ops::Range;
@@ -292,6 +296,14 @@ const FRESH_LINES: &[&str] = &[
     "Add a screenshot when the interface changes.",
 ];
 
+/// Endings for a new sibling line that starts like an existing one ("- Do not" + ending).
+const FRESH_TAILS: &[&str] = &[
+    "merge on a Friday afternoon.",
+    "the translation files as well.",
+    "a second reviewer for risky changes.",
+    "the ticket number in the first line.",
+];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     FarApart,
@@ -301,10 +313,13 @@ enum Kind {
     SameWordTwoWays,
     DeleteVsEdit,
     InsertVsInsert,
+    InsertVsNearEdits,
+    DeleteVsNearEdits,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    // New kinds go last: the generator is shared, so this keeps the older scenarios unchanged.
+    const ALL: [Kind; 9] = [
         Kind::FarApart,
         Kind::AdjacentLines,
         Kind::SameLine,
@@ -312,6 +327,8 @@ impl Kind {
         Kind::SameWordTwoWays,
         Kind::DeleteVsEdit,
         Kind::InsertVsInsert,
+        Kind::InsertVsNearEdits,
+        Kind::DeleteVsNearEdits,
     ];
 
     fn name(self) -> &'static str {
@@ -323,11 +340,29 @@ impl Kind {
             Kind::SameWordTwoWays => "conflict: word 2 ways",
             Kind::DeleteVsEdit => "conflict: delete/edit",
             Kind::InsertVsInsert => "conflict: insert/insert",
+            Kind::InsertVsNearEdits => "conflict: insert/2 edits",
+            Kind::DeleteVsNearEdits => "conflict: delete/2 edits",
         }
     }
 
     fn must_conflict(self) -> bool {
-        matches!(self, Kind::SameWordTwoWays | Kind::DeleteVsEdit | Kind::InsertVsInsert)
+        matches!(
+            self,
+            Kind::SameWordTwoWays
+                | Kind::DeleteVsEdit
+                | Kind::InsertVsInsert
+                | Kind::InsertVsNearEdits
+                | Kind::DeleteVsNearEdits
+        )
+    }
+
+    /// Scenarios per document.
+    fn wanted(self) -> usize {
+        match self {
+            Kind::InsertVsNearEdits | Kind::DeleteVsNearEdits => 6,
+            kind if kind.must_conflict() => 2,
+            _ => 3,
+        }
     }
 }
 
@@ -345,6 +380,9 @@ struct Scenario {
     theirs: String,
     /// `None`: the merge must report a conflict.
     expected: Option<String>,
+    /// For a required conflict, what applying both sides' edits would give when they do not overlap: tells a
+    /// silent merge that is merely too bold from one that invents text.
+    intended: Option<String>,
 }
 
 /// Small deterministic generator, so the corpus is the same on every run.
@@ -428,6 +466,11 @@ impl<'a> Doc<'a> {
         Edit { at: word, with: self.fresh_word(rng, "") }
     }
 
+    fn insert_before(&self, i: usize, line: &str) -> Edit {
+        let start = self.lines.get(i).map_or(0, |r| r.start);
+        Edit { at: start..start, with: format!("{line}\n") }
+    }
+
     fn insert_after(&self, i: usize, line: &str) -> Edit {
         let end = self.lines.get(i).map_or(0, |r| r.end);
         Edit { at: end..end, with: format!("{line}\n") }
@@ -470,22 +513,31 @@ fn disjoint(a: &[Edit], b: &[Edit]) -> bool {
     a.iter().all(|x| b.iter().all(|y| x == y || x.at.end < y.at.start || y.at.end < x.at.start))
 }
 
+/// Looser than `disjoint`: also lets a line be added right before a word the other side edits, which still
+/// has one clear result.
+fn well_defined(a: &[Edit], b: &[Edit]) -> bool {
+    let apart = |x: &Edit, y: &Edit| x.at.end <= y.at.start && !(x.at.is_empty() && y.at.is_empty());
+    a.iter().all(|x| b.iter().all(|y| x == y || apart(x, y) || apart(y, x)))
+}
+
 fn scenario(name: String, kind: Kind, base: &str, mine: Vec<Edit>, theirs: Vec<Edit>) -> Option<Scenario> {
-    let expected = if kind.must_conflict() {
-        None
-    } else {
-        if !disjoint(&mine, &theirs) {
-            return None;
-        }
+    let intended = well_defined(&mine, &theirs).then(|| {
         let mut union = mine.clone();
         union.extend(theirs.iter().filter(|e| !mine.contains(e)).cloned());
-        Some(apply(base, &union))
+        apply(base, &union)
+    });
+    let expected = if kind.must_conflict() {
+        None
+    } else if disjoint(&mine, &theirs) {
+        intended.clone()
+    } else {
+        return None;
     };
     let (mine, theirs) = (apply(base, &mine), apply(base, &theirs));
     if mine == base || theirs == base {
         return None;
     }
-    Some(Scenario { name, kind, base: base.to_owned(), mine, theirs, expected })
+    Some(Scenario { name, kind, base: base.to_owned(), mine, theirs, expected, intended })
 }
 
 fn build_one(doc: &Doc, rng: &mut Rng, kind: Kind) -> Option<(Vec<Edit>, Vec<Edit>)> {
@@ -562,17 +614,64 @@ fn build_one(doc: &Doc, rng: &mut Rng, kind: Kind) -> Option<(Vec<Edit>, Vec<Edi
             let two = (one + 1 + rng.below(FRESH_LINES.len() - 1)) % FRESH_LINES.len();
             (vec![doc.insert_after(i, FRESH_LINES[one])], vec![doc.insert_after(i, FRESH_LINES[two])])
         }
+        // One side adds a line above line i or deletes line i; the other edits a word on line i and one on
+        // the next line. The added line is shaped like line i (a list item above a list item), so a word diff
+        // can align part of it with line i and carry the other side's edit onto the wrong line.
+        Kind::InsertVsNearEdits | Kind::DeleteVsNearEdits => {
+            let pairs: Vec<usize> = with_words
+                .iter()
+                .copied()
+                .filter(|&i| with_words.contains(&(i + 1)) && (kind == Kind::InsertVsNearEdits || doc.unique(i)))
+                .collect();
+            // Half of the time the tightest case, where the word diff is ambiguous: the first word of line i
+            // is edited, and either the next line starts with the same word (as in "- Do not …" lists) and line
+            // i is deleted, or the added line starts like line i up to that word.
+            let text = |w: &Range<usize>| doc.text.get(w.clone());
+            let first = |i: usize| doc.words(i).first().cloned();
+            let same_start: Vec<usize> = pairs
+                .iter()
+                .copied()
+                .filter(|&i| first(i).and_then(|w| text(&w)) == first(i + 1).and_then(|w| text(&w)))
+                .collect();
+            let tight = rng.below(2) == 0;
+            let i = match kind {
+                Kind::DeleteVsNearEdits if tight && !same_start.is_empty() => *rng.pick(&same_start)?,
+                _ => *rng.pick(&pairs)?,
+            };
+            let here = if tight { first(i)? } else { rng.pick(&doc.words(i))?.clone() };
+            let next = rng.pick(&doc.words(i + 1))?.clone();
+            let line = match kind {
+                Kind::DeleteVsNearEdits => doc.delete_line(i),
+                _ if tight => {
+                    let start = doc.lines.get(i)?.start;
+                    let head = doc.text.get(start..here.end)?;
+                    doc.insert_before(i, &format!("{head} {}", rng.pick(FRESH_TAILS)?))
+                }
+                _ => {
+                    let list = doc.line(i).starts_with("- ");
+                    let shaped: Vec<&str> =
+                        FRESH_LINES.iter().copied().filter(|l| l.starts_with("- ") == list).collect();
+                    doc.insert_before(i, rng.pick(&shaped)?)
+                }
+            };
+            let words = vec![doc.replace_word(rng, here), doc.replace_word(rng, next)];
+            if rng.below(2) == 0 {
+                (vec![line], words)
+            } else {
+                (words, vec![line])
+            }
+        }
     })
 }
 
-/// Three scenarios per mergeable kind and two per conflict kind for every document.
+/// `Kind::wanted` scenarios of every kind for every document.
 fn corpus() -> Vec<Scenario> {
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
     let mut out = Vec::new();
     for (doc_name, text) in DOCS {
         let doc = Doc::new(text);
         for kind in Kind::ALL {
-            let wanted = if kind.must_conflict() { 2 } else { 3 };
+            let wanted = kind.wanted();
             let mut made = 0;
             for attempt in 0..50 {
                 if made == wanted {
@@ -729,7 +828,13 @@ fn main() -> ExitCode {
         let ours_outcome = Outcome { clean: r.is_clean(), text: r.text };
         let git_outcome = dir.as_ref().and_then(|d| run_git(d.path(), s));
         if ours.add(s, Some(&ours_outcome)) {
-            wrong.push(s.name.clone());
+            let why = match (&s.expected, &s.intended) {
+                (Some(_), _) => "text is not the expected merge",
+                (None, Some(intended)) if *intended == ours_outcome.text => "clean where §11 requires a conflict",
+                (None, Some(_)) => "text is not the intended merge",
+                (None, None) => "no clean merge exists",
+            };
+            wrong.push(format!("{} ({why})", s.name));
         }
         git.add(s, git_outcome.as_ref());
         let good = |o: Option<&Outcome>| {

@@ -1,6 +1,7 @@
 //! Three-way merge of a stale save (SPEC §11): `base` is what the editor loaded, `mine` the buffer,
-//! `theirs` the file on disk now. Lines are merged first (diff3); a region that both sides changed is
-//! merged again word by word, and whatever still overlaps becomes a diff3-style conflict block.
+//! `theirs` the file on disk now. Lines are merged first (diff3); a region that both sides changed in place
+//! is merged again line by line, word by word, and whatever still overlaps becomes a diff3-style conflict
+//! block.
 //! Pure logic: no IO, no threads, no clock, so it runs in the browser too.
 
 use std::ops::Range;
@@ -46,14 +47,15 @@ pub fn merge3(base: &str, mine: &str, theirs: &str, labels: &MergeLabels) -> Mer
         match region.resolution() {
             MergeResolution::Theirs => push_lines(&mut text, |i| merge.theirs_line(i), region.theirs_range()),
             MergeResolution::Conflict => {
-                let base_part = collect_lines(|i| merge.base_line(i), region.base_range());
-                let mine_part = collect_lines(|i| merge.ours_line(i), ours);
-                let theirs_part = collect_lines(|i| merge.theirs_line(i), region.theirs_range());
-                match merge_words(&base_part, &mine_part, &theirs_part) {
+                let base_part: Vec<&str> = region.base_range().filter_map(|i| merge.base_line(i)).collect();
+                let mine_part: Vec<&str> = ours.filter_map(|i| merge.ours_line(i)).collect();
+                let theirs_part: Vec<&str> = region.theirs_range().filter_map(|i| merge.theirs_line(i)).collect();
+                match merge_lines(&base_part, &mine_part, &theirs_part) {
                     Some(merged) => text.push_str(&merged),
                     None => {
                         conflicts += 1;
-                        push_conflict(&mut text, [&mine_part, &base_part, &theirs_part], labels, eol);
+                        let [mine, base, theirs] = [mine_part, base_part, theirs_part].map(|lines| lines.concat());
+                        push_conflict(&mut text, [&mine, &base, &theirs], labels, eol);
                     }
                 }
             }
@@ -118,12 +120,6 @@ fn push_lines<'a>(out: &mut String, line: impl Fn(usize) -> Option<&'a str>, ran
     }
 }
 
-fn collect_lines<'a>(line: impl Fn(usize) -> Option<&'a str>, range: Range<usize>) -> String {
-    let mut out = String::new();
-    push_lines(&mut out, line, range);
-    out
-}
-
 /// Writes one diff3 block; a side whose last line has no newline gets one so markers stay on their own lines.
 fn push_conflict(out: &mut String, [mine, base, theirs]: [&str; 3], labels: &MergeLabels, eol: &str) {
     let end_line = |out: &mut String| {
@@ -159,7 +155,7 @@ struct Edit {
     side: Range<usize>,
 }
 
-/// The changes base→side, with adjacent delete/insert ops joined into one edit.
+/// The changes base→side (tokens or lines), with adjacent delete/insert ops joined into one edit.
 fn edits(base: &[&str], side: &[&str]) -> Vec<Edit> {
     let mut out: Vec<Edit> = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, base, side) {
@@ -184,9 +180,38 @@ fn side_span(edits: &[Edit], span: &Range<usize>) -> Option<Range<usize>> {
     Some(first.side.start - (first.base.start - span.start)..last.side.end + (span.end - last.base.end))
 }
 
-/// Word-level diff3 of one line region. Changes of the two sides that overlap or merely touch (share a
-/// base token, insert at the same spot, or insert at the edge of the other's replacement) are only
-/// accepted when identical; `None` means a real conflict.
+/// Whether line k of `side` is line k of `base`, edited or not: as many lines, and pairing them by position
+/// keeps as many lines unchanged as the line diff does. Otherwise a line was added or removed: one above and
+/// one below also keep the count but shift the lines between them, which the diff sees as kept lines that
+/// moved. Among equally good alignments (repeated lines such as fences) the positional one is as valid.
+fn pairs_in_place(base: &[&str], side: &[&str]) -> bool {
+    if side.len() != base.len() {
+        return false;
+    }
+    let positional = base.iter().zip(side).filter(|(b, s)| b == s).count();
+    let kept = base.len() - edits(base, side).iter().map(|e| e.base.len()).sum::<usize>();
+    positional >= kept
+}
+
+/// Merges a line region both sides changed, line by line and word by word within each line; `None` means
+/// a conflict. Word edits must land on the line they were made on (SPEC §11), so the three versions must
+/// pair up line by line (`pairs_in_place`). Where a side adds or removes lines, a word diff is free to align
+/// the new line with parts of its neighbours (`- [ ] lint code` added above `- [ ] run tests` shares
+/// `- [ ] `) and so carry the other side's edit onto it: that stays a conflict.
+fn merge_lines(base: &[&str], mine: &[&str], theirs: &[&str]) -> Option<String> {
+    if !pairs_in_place(base, mine) || !pairs_in_place(base, theirs) {
+        return None;
+    }
+    let mut out = String::with_capacity(mine.iter().map(|l| l.len()).sum());
+    for ((b, m), t) in base.iter().zip(mine).zip(theirs) {
+        out.push_str(&merge_words(b, m, t)?);
+    }
+    Some(out)
+}
+
+/// Word-level diff3 of one line. Changes of the two sides that overlap or merely touch (share a base token,
+/// insert at the same spot, or insert at the edge of the other's replacement) are only accepted when
+/// identical; `None` means a real conflict.
 fn merge_words(base: &str, mine: &str, theirs: &str) -> Option<String> {
     let (bt, mt, tt) = (tokens(base), tokens(mine), tokens(theirs));
     let (me, te) = (edits(&bt, &mt), edits(&bt, &tt));
@@ -411,6 +436,60 @@ mod tests {
         assert_eq!(merge(base, mine, theirs), conflicted(want, 2));
     }
 
+    #[test]
+    fn line_insert_next_to_an_edit_conflicts() {
+        // Mine adds an item above the one theirs ticks: the word diff used to put the tick on the new item.
+        let base = "- [ ] run tests\n";
+        let mine = "- [ ] lint code\n- [ ] run tests\n";
+        let theirs = "- [x] run tests\n";
+        let want = "<<<<<<< mine\n- [ ] lint code\n- [ ] run tests\n||||||| base\n- [ ] run tests\n\
+                    =======\n- [x] run tests\n>>>>>>> disk\n";
+        assert_eq!(merge(base, mine, theirs), conflicted(want, 1));
+        let want = "<<<<<<< mine\n- [x] run tests\n||||||| base\n- [ ] run tests\n\
+                    =======\n- [ ] lint code\n- [ ] run tests\n>>>>>>> disk\n";
+        assert_eq!(merge(base, theirs, mine), conflicted(want, 1));
+    }
+
+    #[test]
+    fn line_delete_next_to_edits_conflicts() {
+        // Mine drops the first rule, theirs edits both: the word diff used to invent "- deny write now".
+        let base = "# Rules\n- allow read\n- allow write\n\nend\n";
+        let mine = "# Rules\n- allow write\n\nend\n";
+        let theirs = "# Rules\n- deny read\n- allow write now\n\nend\n";
+        let want = "# Rules\n<<<<<<< mine\n- allow write\n||||||| base\n- allow read\n- allow write\n\
+                    =======\n- deny read\n- allow write now\n>>>>>>> disk\n\nend\n";
+        assert_eq!(merge(base, mine, theirs), conflicted(want, 1));
+        let want = "# Rules\n<<<<<<< mine\n- deny read\n- allow write now\n||||||| base\n- allow read\n\
+                    - allow write\n=======\n- allow write\n>>>>>>> disk\n\nend\n";
+        assert_eq!(merge(base, theirs, mine), conflicted(want, 1));
+    }
+
+    #[test]
+    fn repeated_lines_are_never_dropped() {
+        // Identical neighbouring lines inside one word-merged region.
+        let got = merge("- item\n- item\n- item\n", "- item one\n- item\n- item\n", "- item\n- item two\n- item\n");
+        assert_eq!(got, clean("- item one\n- item two\n- item\n"));
+        let got = merge("x\n```\n```\ny\n", "X\n```\n```sh\ny\n", "x\n```rust\n```\nY\n");
+        assert_eq!(got, clean("X\n```rust\n```sh\nY\n"));
+        // Fences, blank lines and list items repeated across the file, each side adding more copies (away
+        // from the other side's edits: an added line next to one is a conflict).
+        let base = "# Steps\n\n```sh\nmake build\n```\n\n```sh\nmake test\n```\n\n- item\n- item\n\nDone.\n";
+        let mine = base.replace("make build", "make build release").replace("- item\n\n", "- item\n- item\n\n");
+        let theirs = base.replace("make test", "make test all").replace("\nDone.", "\n```sh\nmake lint\n```\n\nDone.");
+        let want = concat!(
+            "# Steps\n\n```sh\nmake build release\n```\n\n```sh\nmake test all\n```\n\n",
+            "- item\n- item\n- item\n\n```sh\nmake lint\n```\n\nDone.\n",
+        );
+        assert_eq!(merge(base, &mine, &theirs), clean(want));
+        assert_eq!(merge(base, &theirs, &mine), clean(want));
+        // Both sides add the same line in different places: two copies, not one.
+        let mine = base.replace("# Steps\n", "# Steps\n- item\n");
+        let theirs = format!("{base}- item\n");
+        let want = format!("# Steps\n- item\n{}- item\n", &base["# Steps\n".len()..]);
+        assert_eq!(merge(base, &mine, &theirs), clean(&want));
+        assert_eq!(want.matches("- item\n").count(), 4);
+    }
+
     const WORDS: &[&str] = &["alpha", "beta", "gamma", "delta", "kappa", "sigma", "omega", "lorem"];
     const SEPS: &[&str] = &[" ", ", ", ". ", " - ", "_", "/", " (", ") ", "'"];
     const NEW: &[&str] = &["RED", "GREEN", "", "BLUE", "Été", "한국"];
@@ -448,6 +527,189 @@ mod tests {
 
     fn lines_of(text: &str) -> Vec<&str> {
         text.lines().collect()
+    }
+
+    const BOXES: &[&str] = &["x", "~"];
+    const FRESH: &[&str] = &["RED", "GREEN", "BLUE"];
+    /// Lines a side may add. They share the "- [ ] " prefix with every base line, which is what lets a word
+    /// diff slide an inserted line's text across a line break.
+    const ADDED: &[&str] = &["- [ ] lint code", "- [ ] run tests", "- [x] ship it"];
+
+    /// What one side does to one base line. `Edit(slot, value)`: slot 0 is the checkbox, 1 and 2 the words.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum LineOp {
+        Keep,
+        Edit(usize, usize),
+        Delete,
+        InsertAbove(usize),
+    }
+
+    fn line_op() -> impl Strategy<Value = LineOp> {
+        prop_oneof![
+            4 => Just(LineOp::Keep),
+            3 => (0..3usize, 0..3usize).prop_map(|(slot, value)| LineOp::Edit(slot, value)),
+            1 => Just(LineOp::Delete),
+            2 => (0..ADDED.len()).prop_map(LineOp::InsertAbove),
+        ]
+    }
+
+    /// The slots of base line `k`; `item{k}` keeps every base line unique.
+    fn slots(k: usize) -> [&'static str; 3] {
+        [" ", WORDS[k % WORDS.len()], WORDS[(3 * k + 1) % WORDS.len()]]
+    }
+
+    fn edit_value(slot: usize, value: usize) -> &'static str {
+        if slot == 0 {
+            BOXES[value % BOXES.len()]
+        } else {
+            FRESH[value % FRESH.len()]
+        }
+    }
+
+    fn list_line(k: usize, [check, one, two]: [&str; 3]) -> String {
+        format!("- [{check}] {one} {two} item{k}\n")
+    }
+
+    /// One side's text: the base with that side's operations applied.
+    fn apply_ops(ops: &[LineOp]) -> String {
+        let mut out = String::new();
+        for (k, op) in ops.iter().enumerate() {
+            let mut line = slots(k);
+            match *op {
+                LineOp::Delete => continue,
+                LineOp::InsertAbove(i) => out.push_str(&format!("{}\n", ADDED[i])),
+                LineOp::Edit(slot, value) => line[slot] = edit_value(slot, value),
+                LineOp::Keep => {}
+            }
+            out.push_str(&list_line(k, line));
+        }
+        out
+    }
+
+    /// The merge built by construction, or `None` where §11 demands a conflict (two different inserts at
+    /// one place, a delete against an edit, one slot edited two ways).
+    fn merged_ops(mine: &[LineOp], theirs: &[LineOp]) -> Option<String> {
+        let mut out = String::new();
+        for (k, (&m, &t)) in mine.iter().zip(theirs).enumerate() {
+            match (m, t) {
+                (LineOp::InsertAbove(a), LineOp::InsertAbove(b)) if a != b => return None,
+                (LineOp::InsertAbove(a), _) | (_, LineOp::InsertAbove(a)) => out.push_str(&format!("{}\n", ADDED[a])),
+                _ => {}
+            }
+            match (m, t) {
+                (LineOp::Delete, LineOp::Edit(..)) | (LineOp::Edit(..), LineOp::Delete) => return None,
+                (LineOp::Delete, _) | (_, LineOp::Delete) => continue,
+                _ => {}
+            }
+            let mut line = slots(k);
+            let mut edited = [false; 3];
+            for op in [m, t] {
+                if let LineOp::Edit(slot, value) = op {
+                    let value = edit_value(slot, value);
+                    if edited[slot] && line[slot] != value {
+                        return None;
+                    }
+                    (line[slot], edited[slot]) = (value, true);
+                }
+            }
+            out.push_str(&list_line(k, line));
+        }
+        Some(out)
+    }
+
+    /// Whether today's engine must merge cleanly: every group of touching line changes either comes from
+    /// one side only, or holds only word edits. Inserts and deletes touching the other side's changes may
+    /// conflict (§11: an edit must not land on another line).
+    fn must_merge(mine: &[LineOp], theirs: &[LineOp]) -> bool {
+        // (first base line, end, side, inserts or deletes a line)
+        let mut hunks: Vec<(usize, usize, usize, bool)> = Vec::new();
+        for (side, ops) in [mine, theirs].into_iter().enumerate() {
+            for (k, op) in ops.iter().enumerate() {
+                match op {
+                    LineOp::Keep => {}
+                    LineOp::Edit(..) => hunks.push((k, k + 1, side, false)),
+                    LineOp::Delete => hunks.push((k, k + 1, side, true)),
+                    LineOp::InsertAbove(_) => hunks.push((k, k, side, true)),
+                }
+            }
+        }
+        hunks.sort_unstable();
+        let mut groups: Vec<(usize, [bool; 2], bool)> = Vec::new();
+        for (start, end, side, lines) in hunks {
+            match groups.last_mut() {
+                Some(group) if start <= group.0 => {
+                    group.0 = group.0.max(end);
+                    group.1[side] = true;
+                    group.2 |= lines;
+                }
+                _ => {
+                    let mut sides = [false; 2];
+                    sides[side] = true;
+                    groups.push((end, sides, lines));
+                }
+            }
+        }
+        groups.iter().all(|(_, sides, lines)| !(sides[0] && sides[1] && *lines))
+    }
+
+    /// Whether `ops` hold a run of changed lines (no kept line inside) that removes as many lines as it adds
+    /// while deleting or adding some. As text that is the run rewritten in place (delete line 1 and add a line
+    /// above line 2 = line 1 rewritten), which §11 merges word by word with the other side's edits of those
+    /// lines: the construction cannot be told from the text, so such plans are left out.
+    fn reads_as_rewrite(ops: &[LineOp]) -> bool {
+        let (mut removed, mut added, mut moves) = (0, 0, false);
+        for op in ops {
+            match op {
+                LineOp::Edit(..) => (removed, added) = (removed + 1, added + 1),
+                LineOp::Delete => (removed, moves) = (removed + 1, true),
+                LineOp::InsertAbove(_) => (added, moves) = (added + 1, true),
+                LineOp::Keep => {}
+            }
+            // The line itself is kept (after any line added above it): the run ends here.
+            if matches!(op, LineOp::Keep | LineOp::InsertAbove(_)) {
+                if moves && removed == added {
+                    return true;
+                }
+                (removed, added, moves) = (0, 0, false);
+            }
+        }
+        moves && removed == added
+    }
+
+    fn line_plan() -> impl Strategy<Value = (Vec<LineOp>, Vec<LineOp>)> {
+        prop::collection::vec((line_op(), line_op()), 1..10)
+            .prop_map(|plan| plan.into_iter().unzip::<_, _, Vec<_>, Vec<_>>())
+            .prop_filter("a run of line changes that reads as an in-place rewrite", |(mine, theirs)| {
+                !reads_as_rewrite(mine) && !reads_as_rewrite(theirs)
+            })
+    }
+
+    proptest! {
+        // Cheap cases, and the failures it hunts need a particular mix of line and word changes.
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn line_moves_next_to_word_edits_never_misplace_them((mine_ops, theirs_ops) in line_plan()) {
+            let keep = vec![LineOp::Keep; mine_ops.len()];
+            let (base, mine, theirs) = (apply_ops(&keep), apply_ops(&mine_ops), apply_ops(&theirs_ops));
+            let want = merged_ops(&mine_ops, &theirs_ops);
+            let must = want.is_some() && must_merge(&mine_ops, &theirs_ops);
+            for got in [merge(&base, &mine, &theirs), merge(&base, &theirs, &mine)] {
+                if got.is_clean() {
+                    prop_assert_eq!(
+                        Some(&got.text),
+                        want.as_ref(),
+                        "clean merge differs from the construction\nbase:\n{}mine:\n{}theirs:\n{}",
+                        base,
+                        mine,
+                        theirs
+                    );
+                } else {
+                    prop_assert!(!must, "conflict where a clean merge is due:\n{}", got.text);
+                    prop_assert_eq!(got.text.matches("<<<<<<< ").count(), got.conflicts);
+                }
+            }
+        }
     }
 
     proptest! {
