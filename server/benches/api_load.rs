@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const PUTS: usize = 500;
+const PUTS: usize = 3000;
 const HISTORY_SAVES: usize = 10_000;
 const GET_CLIENTS: usize = 8;
 const GET_SECONDS: u64 = 10;
@@ -109,6 +109,8 @@ fn start_server(parent: Option<&str>) -> Server {
         .args(["serve", "--root"])
         .arg(root.path())
         .args(["--addr", "127.0.0.1:0"])
+        // e.g. CTXGATE_ARGS="--watch off" to take the watcher's share out of the figures.
+        .args(std::env::var("CTXGATE_ARGS").unwrap_or_default().split_whitespace())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -93,7 +93,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR")]
     pub history_dir: Option<PathBuf>,
     /// How changes on disk are noticed: `auto` uses the kernel's file events (falling back to
-    /// polling when they cannot be had); `poll` rescans once a second (NFS, WSL drives, …).
+    /// polling when they cannot be had); `poll` rescans once a second (NFS, WSL drives, …);
+    /// `off` does not watch (no live notices, no `external` history).
     #[arg(long, value_enum, default_value_t = WatchArg::Auto)]
     pub watch: WatchArg,
 }
@@ -102,4 +103,5 @@ pub struct ServeArgs {
 pub enum WatchArg {
     Auto,
     Poll,
+    Off,
 }

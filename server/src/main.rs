@@ -84,6 +84,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let mode = match args.watch {
             WatchArg::Auto => store::watch::WatchMode::Auto,
             WatchArg::Poll => store::watch::WatchMode::Poll,
+            WatchArg::Off => store::watch::WatchMode::Off,
         };
         let watch = store::watch::start(
             backend.store(),

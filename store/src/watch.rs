@@ -49,6 +49,8 @@ pub enum WatchMode {
     /// Kernel events (inotify), falling back to polling when they cannot be had.
     Auto,
     Poll,
+    /// No watching at all (no events, no `external` history).
+    Off,
 }
 
 enum Work {
@@ -80,8 +82,12 @@ type Emit = Box<dyn Fn(DiskEvent) + Send>;
 pub fn start(store: Arc<Store>, mode: WatchMode, emit: Emit) -> Watch {
     let (tx, rx) = mpsc::channel();
     let memtomem = store.memtomem_dir().to_path_buf();
+    if mode == WatchMode::Off {
+        let thread = None;
+        return Watch { tx, thread, mode: "off" };
+    }
     let debouncer = match mode {
-        WatchMode::Poll => None,
+        WatchMode::Poll | WatchMode::Off => None,
         WatchMode::Auto => match kernel_watcher(&memtomem, tx.clone()) {
             Ok(debouncer) => Some(debouncer),
             Err(err) => {
