@@ -51,7 +51,7 @@ test('delete asks first; the server refuses a duplicate name inline', async ({ p
     void (accept ? d.accept() : d.dismiss());
   });
   await row.getByRole('button', { name: 'Delete to-delete' }).click();
-  expect(questions[0]).toContain('Delete "to-delete" and its whole folder?');
+  expect(questions[0]).toContain('Delete "to-delete"? It goes to Recently deleted, where it can be restored.');
   await expect(row).toHaveCount(1);
   expect(fs.existsSync(projectFile('.memtomem/agents/to-delete/agent.md'))).toBe(true);
   accept = true;

@@ -1,22 +1,22 @@
-//! Line endings: a CRLF file is edited with LF in the textarea and saved back with CRLF (§6).
+//! Line endings (SPEC §6): the textarea holds LF only (browsers turn CRLF and a lone CR into LF);
+//! a save changes only what the user changed. Lines the user did not touch keep their original
+//! ending byte for byte — CRLF, LF or a lone CR — and new lines take the file's dominant ending.
 
-/// True when the text uses CRLF line endings (its first line ending decides).
-pub fn uses_crlf(text: &str) -> bool {
-    text.find('\n').is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
-}
+use similar::algorithms::{myers, Capture, Replace};
+use similar::DiffOp;
+use std::time::Duration;
 
-/// `\r\n` → `\n`.
+#[cfg(feature = "hydrate")]
+use similar::Instant;
+#[cfg(not(feature = "hydrate"))]
+use std::time::Instant;
+
+/// `\r\n` and a lone `\r` → `\n`, as a textarea does.
 pub fn to_lf(text: &str) -> String {
-    text.replace("\r\n", "\n")
-}
-
-/// Converts LF text back to the file's style.
-pub fn restore(text_lf: &str, crlf: bool) -> String {
-    if crlf {
-        to_lf(text_lf).replace('\n', "\r\n")
-    } else {
-        text_lf.to_owned()
+    if !text.contains('\r') {
+        return text.to_owned();
     }
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// The dirty check: equal once line endings are normalised.
@@ -24,19 +24,159 @@ pub fn same_text(a: &str, b: &str) -> bool {
     to_lf(a) == to_lf(b)
 }
 
+/// Splits into (line, ending) pairs; the last line's ending may be empty.
+fn lines_with_endings(text: &str) -> Vec<(&str, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push((&text[start..i], "\n"));
+                i += 1;
+                start = i;
+            }
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                out.push((&text[start..i], "\r\n"));
+                i += 2;
+                start = i;
+            }
+            b'\r' => {
+                out.push((&text[start..i], "\r"));
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if start < text.len() {
+        out.push((&text[start..], ""));
+    }
+    out
+}
+
+/// The ending most lines of `text` use (LF when there are none, or on a tie with LF).
+pub fn dominant_ending(text: &str) -> &'static str {
+    let (mut crlf, mut lf, mut cr) = (0usize, 0usize, 0usize);
+    for (_, ending) in lines_with_endings(text) {
+        match ending {
+            "\r\n" => crlf += 1,
+            "\n" => lf += 1,
+            "\r" => cr += 1,
+            _ => {}
+        }
+    }
+    if crlf > lf && crlf >= cr {
+        "\r\n"
+    } else if cr > lf && cr > crlf {
+        "\r"
+    } else {
+        "\n"
+    }
+}
+
+/// The text to write for the LF buffer `edited`, given the file's `original` bytes: unchanged
+/// lines keep their own ending, and so does a line edited in place (a changed block pairs its
+/// lines with the old ones in order); lines beyond the old ones take the dominant ending. An
+/// unchanged buffer gives back `original` exactly.
+pub fn restore(original: &str, edited: &str) -> String {
+    let old = lines_with_endings(original);
+    let old_lines: Vec<&str> = old.iter().map(|(line, _)| *line).collect();
+    let ends_with_newline = edited.ends_with('\n');
+    let mut new_lines: Vec<&str> = edited.split('\n').collect();
+    if ends_with_newline || edited.is_empty() {
+        new_lines.pop();
+    }
+    let dominant = dominant_ending(original);
+    // Which old line each new line stands for (its ending is then reused).
+    let mut same_as: Vec<Option<usize>> = vec![None; new_lines.len()];
+    let deadline = Instant::now() + Duration::from_millis(200);
+    let mut capture = Replace::new(Capture::new());
+    if myers::diff_deadline(
+        &mut capture,
+        &old_lines,
+        0..old_lines.len(),
+        &new_lines,
+        0..new_lines.len(),
+        Some(deadline),
+    )
+    .is_ok()
+    {
+        for op in capture.into_inner().into_ops() {
+            let (old_index, new_index, len) = match op {
+                DiffOp::Equal { old_index, new_index, len } => (old_index, new_index, len),
+                DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                    (old_index, new_index, old_len.min(new_len))
+                }
+                DiffOp::Delete { .. } | DiffOp::Insert { .. } => continue,
+            };
+            for k in 0..len {
+                same_as[new_index + k] = Some(old_index + k);
+            }
+        }
+    }
+    let mut out = String::with_capacity(edited.len() + new_lines.len());
+    let last = new_lines.len().saturating_sub(1);
+    for (i, line) in new_lines.iter().enumerate() {
+        out.push_str(line);
+        if i == last && !ends_with_newline {
+            break;
+        }
+        let ending = match same_as[i].map(|k| old[k].1) {
+            Some(ending) if !ending.is_empty() => ending,
+            _ => dominant,
+        };
+        out.push_str(ending);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
-    fn crlf_round_trip() {
-        let file = "a\r\nb\r\n";
-        assert!(uses_crlf(file));
-        assert!(!uses_crlf("a\nb\r\n"));
-        assert!(!uses_crlf("no newline"));
-        assert_eq!(to_lf(file), "a\nb\n");
-        assert_eq!(restore(&to_lf(file), true), file);
-        assert_eq!(restore("a\nb", false), "a\nb");
-        assert!(same_text("a\r\nb", "a\nb"));
+    fn unchanged_buffers_restore_byte_for_byte() {
+        for file in ["a\r\nb\r\n", "a\nb", "a\rb\r\nc\nd", "", "\r", "\r\n\r\n", "x\r\r\n\n", "only"] {
+            assert_eq!(restore(file, &to_lf(file)), file, "{file:?}");
+        }
+    }
+
+    #[test]
+    fn an_edit_changes_only_its_line() {
+        let file = "one\r\ntwo\nthree\rfour\r\n";
+        assert_eq!(restore(file, "one\ntwo!\nthree\nfour\n"), "one\r\ntwo!\nthree\rfour\r\n");
+        // A new line takes the dominant ending (CRLF here); a lone CR line stays lone CR.
+        assert_eq!(restore(file, "one\nnew\ntwo\nthree\nfour\n"), "one\r\nnew\r\ntwo\nthree\rfour\r\n");
+        // Text added after a last line without ending gives that line the dominant ending.
+        assert_eq!(restore("a\r\nb", "a\nb\nc"), "a\r\nb\r\nc");
+        assert_eq!(restore("a\nb\n", "a\nb"), "a\nb");
+    }
+
+    #[test]
+    fn lone_cr_is_not_dirty() {
+        assert!(same_text("a\rb\r\nc", "a\nb\nc"));
+        assert_eq!(dominant_ending("a\rb\rc\r\n"), "\r");
+        assert_eq!(dominant_ending("a\r\nb\n"), "\n");
+    }
+
+    proptest! {
+        /// Any mix of CRLF, LF and lone CR comes back byte-identical when nothing was edited.
+        #[test]
+        fn any_mix_round_trips(file in "[ab\\r\\n]{0,40}") {
+            prop_assert_eq!(restore(&file, &to_lf(&file)), file);
+        }
+
+        /// Editing one line changes the bytes of that line only.
+        #[test]
+        fn one_edit_touches_one_line(lines in prop::collection::vec(("[a-c]{1,3}", prop::sample::select(vec!["\r\n", "\n", "\r"])), 1..12), pick in any::<prop::sample::Index>()) {
+            let file: String = lines.iter().map(|(l, e)| format!("{l}{e}")).collect();
+            let i = pick.index(lines.len());
+            let edited: String = lines.iter().enumerate().map(|(k, (l, _))| if k == i { format!("{l}Z\n") } else { format!("{l}\n") }).collect();
+            let expected: String = lines.iter().enumerate().map(|(k, (l, e))| if k == i { format!("{l}Z{e}") } else { format!("{l}{e}") }).collect();
+            prop_assert_eq!(restore(&file, &edited), expected);
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::conflict::{ConflictDialog, ConflictView};
 use super::draft::{now_iso, DraftStore};
+use super::errors::error_text;
 use super::i18n_ctx::use_i18n;
 use super::nav_guard::use_nav_guard;
 use super::toast::{use_toasts, ToastKind};
@@ -18,14 +19,15 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// A version of the file the editor knows: its text (LF) and tokens.
+/// A version of the file the editor knows: its text (LF, as the textarea holds it) and tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loaded {
     pub content: String,
     pub mtime_ns: MtimeNs,
     pub etag: Etag,
-    /// The file on disk uses CRLF; saves convert the LF buffer back.
-    pub crlf: bool,
+    /// The file's own text with its own line endings: a save gives every line the user did not
+    /// touch its original ending back (`eol::restore`).
+    pub raw: String,
 }
 
 impl Loaded {
@@ -34,7 +36,7 @@ impl Loaded {
             content: eol::to_lf(&body.content),
             mtime_ns: body.mtime_ns,
             etag: body.etag.clone(),
-            crlf: eol::uses_crlf(&body.content),
+            raw: body.content.clone(),
         }
     }
 }
@@ -90,7 +92,7 @@ pub fn EditorPage(kind: ArtifactType) -> impl IntoView {
                             .into_any()
                     }
                     Err(ApiError::NotText) => view! { <p class="error">{i18n.t(Msg::NotText)}</p> }.into_any(),
-                    Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
+                    Err(err) => view! { <p class="error">{error_text(i18n.lang(), &err)}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -109,10 +111,15 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     // is the one the HTML parser drops after a <textarea> start tag, so the file's own survives.
     let ssr_text = format!("\n{}", escape_html(&initial_text));
     let loaded = RwSignal::new(first);
+    // Text typed into the server-rendered textarea before the wasm arrived is the user's: adopt
+    // it (hydration would otherwise reset the textarea to the file's text, silently).
+    // The buffer starts as the server rendered it (hydration must match); the typed text is
+    // adopted by the first Effect below, which makes the page dirty.
+    let typed_before_hydration = typed_into_ssr_textarea(&initial_text);
     let buffer = RwSignal::new(initial_text.clone());
     // What the app itself puts into the textarea (reload, draft restore). Kept apart from
     // `buffer` so typing never writes the value back: on a large file that costs ~250 ms a key.
-    let placed_text = RwSignal::new(initial_text.clone());
+    let placed_text = RwSignal::new(typed_before_hydration.clone().unwrap_or_else(|| initial_text.clone()));
     let dirty = Memo::new(move |_| loaded.with(|l| buffer.with(|b| !eol::same_text(b, &l.content))));
     let saving = RwSignal::new(false);
     let conflict = RwSignal::new(None::<Conflict>);
@@ -146,9 +153,10 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         }
     };
 
-    let adopt_saved = move |content: String, mtime_ns: MtimeNs, etag: Etag| {
+    let adopt_saved = move |content: String, raw: String, mtime_ns: MtimeNs, etag: Etag| {
         loaded.update(|l| {
             l.content = content;
+            l.raw = raw;
             l.mtime_ns = mtime_ns;
             l.etag = etag;
         });
@@ -163,8 +171,9 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         saving.set(true);
         let base = loaded.get_untracked();
         let mine = buffer.get_untracked();
+        let raw = eol::restore(&base.raw, &mine);
         let request = UpdateRequest {
-            content: eol::restore(&mine, base.crlf),
+            content: raw.clone(),
             mtime_ns: base.mtime_ns,
             etag: Some(base.etag.clone()),
             force: false,
@@ -175,7 +184,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         spawn_local(async move {
             match save_artifact(kind, name.clone(), request).await {
                 Ok(saved) => {
-                    adopt_saved(mine, saved.mtime_ns, saved.etag);
+                    adopt_saved(mine, raw, saved.mtime_ns, saved.etag);
                     toasts.push(ToastKind::Success, i18n.lang().format(Msg::Saved, &[("name", &name)]));
                     end_flow();
                 }
@@ -198,7 +207,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                     end_flow();
                 }
                 Err(err) => {
-                    toasts.push(ToastKind::Error, format!("{}: {err}", i18n.lang().text(Msg::RequestFailed)));
+                    toasts.push(ToastKind::Error, error_text(i18n.lang(), &err));
                     end_flow();
                 }
             }
@@ -228,25 +237,41 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     let on_force = Callback::new(move |()| {
         let Some(c) = conflict.get_untracked() else { return };
         conflict.set(None);
+        let raw = eol::restore(&c.disk.raw, &c.mine);
         let request = UpdateRequest {
-            content: eol::restore(&c.mine, c.disk.crlf),
+            content: raw.clone(),
+            // The stale tokens that got the 409, so the audit line shows what was overridden...
             mtime_ns: c.stale.mtime_ns,
             etag: Some(c.stale.etag.clone()),
             force: true,
-            seen_etag: None,
+            // ...and the version the dialog showed: a newer one refuses the force (§3).
+            seen_etag: Some(c.disk.etag.clone()),
             restored_from: None,
         };
         let name = name.get_value();
         spawn_local(async move {
-            match save_artifact(kind, name, request).await {
+            match save_artifact(kind, name.clone(), request).await {
                 Ok(saved) => {
-                    loaded.update(|l| l.crlf = c.disk.crlf);
-                    adopt_saved(c.mine, saved.mtime_ns, saved.etag);
+                    adopt_saved(c.mine, raw, saved.mtime_ns, saved.etag);
                     toasts.push(ToastKind::Warning, i18n.lang().text(Msg::ForceSaved));
+                    end_flow();
                 }
-                Err(err) => toasts.push(ToastKind::Error, err.to_string()),
+                // The disk moved again after the dialog fetched it: show the newest version
+                // instead of overwriting one nobody saw.
+                Err(ApiError::Conflict { .. } | ApiError::PreconditionFailed { .. }) => {
+                    match get_artifact(kind, name).await {
+                        Ok(fresh) => conflict.set(Some(Conflict { disk: Loaded::from_body(&fresh), ..c })),
+                        Err(_) => {
+                            toasts.push(ToastKind::Error, i18n.lang().text(Msg::RequestFailed));
+                            end_flow();
+                        }
+                    }
+                }
+                Err(err) => {
+                    toasts.push(ToastKind::Error, error_text(i18n.lang(), &err));
+                    end_flow();
+                }
             }
-            end_flow();
         });
     });
 
@@ -260,13 +285,19 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         if ran.is_some() {
             return;
         }
+        // Typing that beat the wasm is newer than any stored draft; the draft stays stored.
+        if let Some(typed) = typed_before_hydration.clone() {
+            buffer.set(typed);
+            return;
+        }
         if let Some(draft) = drafts.with_value(|d| d.load()) {
-            let crlf = loaded.with_untracked(|l| l.crlf);
+            // Line endings come from the file as it is on disk now.
+            let raw = loaded.with_untracked(|l| l.raw.clone());
             loaded.set(Loaded {
                 content: draft.base_content,
                 mtime_ns: MtimeNs::parse(&draft.base_mtime_ns).unwrap_or_default(),
                 etag: Etag::parse(&draft.base_etag).unwrap_or_default(),
-                crlf,
+                raw,
             });
             placed_text.set(draft.content.clone());
             buffer.set(draft.content);
@@ -274,9 +305,9 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         }
     });
 
-    // Ctrl/Cmd+S anywhere on the page.
+    // Ctrl/Cmd+S anywhere on the page; the physical key too, so Korean, Cyrillic, … layouts work.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
+        if (ev.ctrl_key() || ev.meta_key()) && (ev.key().eq_ignore_ascii_case("s") || ev.code() == "KeyS") {
             ev.prevent_default();
             save.run(());
         }
@@ -342,6 +373,31 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             })}
         </article>
         <ConflictDialog open=dialog_open texts=Signal::from(dialog_texts) on_reload on_diff on_force on_dismiss />
+    }
+}
+
+/// In the browser, at hydration: the server-rendered textarea's value when the user typed into
+/// it before the wasm ran (it then differs from the file's text).
+fn typed_into_ssr_textarea(initial: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        // Only the first editor of a page load can be hydrating the server's textarea; a later
+        // one (in-app navigation) must never pick up another editor's text.
+        thread_local! {
+            static HYDRATED_ONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        if HYDRATED_ONE.with(|done| done.replace(true)) {
+            return None;
+        }
+        let element = web_sys::window()?.document()?.get_element_by_id("editor-content")?;
+        let value = element.dyn_into::<web_sys::HtmlTextAreaElement>().ok()?.value();
+        (!eol::same_text(&value, initial)).then_some(value)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = initial;
+        None
     }
 }
 

@@ -3,6 +3,8 @@
 pub mod conflict;
 pub mod draft;
 pub mod editor;
+pub mod errors;
+pub mod history;
 pub mod home;
 pub mod i18n_ctx;
 pub mod nav_guard;

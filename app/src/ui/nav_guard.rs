@@ -49,10 +49,14 @@ fn install(guard: NavGuard) {
         let Some(q) = question() else { return };
         let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
         let Ok(Some(anchor)) = target.closest("a[href]") else { return };
-        if anchor.get_attribute("target").is_some_and(|t| t != "_self") || ev.button() != 0 {
+        // A modified or non-primary click opens another tab or window: this page stays, and so
+        // does the guard.
+        let new_tab = ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0;
+        if anchor.get_attribute("target").is_some_and(|t| t != "_self") || new_tab {
             return;
         }
-        let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&q).ok()).unwrap_or(true);
+        // A dismissed or suppressed confirm means "stay".
+        let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&q).ok()).unwrap_or(false);
         if confirmed {
             guard.set(None);
         } else {
@@ -69,7 +73,7 @@ fn install(guard: NavGuard) {
     let on_popstate = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
         let Some(q) = question() else { return };
         let Some(window) = web_sys::window() else { return };
-        if window.confirm_with_message(&q).unwrap_or(true) {
+        if window.confirm_with_message(&q).unwrap_or(false) {
             guard.set(None);
             return;
         }
