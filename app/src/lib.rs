@@ -2,6 +2,9 @@
 //! (`text`), the UI (`ui`). cargo-leptos builds it as the wasm lib (`hydrate`) and the server
 //! links it with `ssr`.
 
+// The editor's view type nests deeper than rustc's default query depth in release builds.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod i18n;
 pub mod text;

@@ -63,6 +63,6 @@ test('delete asks first; the server refuses a duplicate name inline', async ({ p
   const form = page.locator('#new-agents');
   await form.getByLabel('Name').fill('planner');
   await form.getByRole('button', { name: 'Create' }).click();
-  await expect(form.locator('.field-error')).toHaveText('agent "planner" already exists');
+  await expect(form.locator('.field-error')).toHaveText('That name is taken already.');
   await expect(page).toHaveURL(/\/$/);
 });

@@ -47,20 +47,29 @@ test('a Ctrl+click on a link opens no prompt and keeps the guard armed', async (
   await createArtifact(page, 'skills', 'guard-armed', 'text\n');
   await openEditor(page, 'skills', 'guard-armed');
   await content(page).fill('unsaved\n');
-  let prompts = 0;
-  page.on('dialog', async (d) => {
-    prompts += 1;
-    await d.dismiss(); // "stay"
+  const link = page.getByRole('link', { name: 'All artifacts' });
+  // A user who answers OK to whatever is asked while opening the list in another tab.
+  const asked: string[] = [];
+  let answer: 'accept' | 'dismiss' = 'accept';
+  page.on('dialog', (d) => {
+    asked.push(d.type());
+    void (answer === 'accept' ? d.accept() : d.dismiss());
   });
   const opened = context.waitForEvent('page');
-  await page.getByRole('link', { name: 'All artifacts' }).click({ modifiers: ['Control'] });
-  (await opened).close();
-  expect(prompts).toBe(0);
+  await link.click({ modifiers: ['Control'] });
+  await (await opened).close();
+  expect(asked).toEqual([]);
   await expect(page).toHaveURL(/\/skills\/guard-armed$/);
-  // Still armed: a plain click asks, and dismissing keeps the page and the edits.
-  await page.getByRole('link', { name: 'All artifacts' }).click();
-  await expect.poll(() => prompts).toBe(1);
+  // Still armed: a plain click asks, and "stay" keeps the page and the edits...
+  answer = 'dismiss';
+  await link.click();
+  await expect.poll(() => asked).toEqual(['confirm']);
   await expect(page).toHaveURL(/\/skills\/guard-armed$/);
+  await expect(content(page)).toHaveValue('unsaved\n');
+  // ...and closing the tab asks too; "stay" keeps it open.
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => asked).toEqual(['confirm', 'beforeunload']);
+  expect(page.isClosed()).toBe(false);
   await expect(content(page)).toHaveValue('unsaved\n');
 });
 
@@ -99,21 +108,38 @@ test('a mixed-line-ending file: open clean, edit one line, only that line change
   expect(fs.statSync(workingFile('commands', 'mixed-endings'), { bigint: true }).mtimeNs).toBe(before);
   expect(fs.readFileSync(workingFile('commands', 'mixed-endings'), 'utf8')).toBe(original);
   await content(page).fill('one\ntwo\nthree!\nfour\nfive');
+  await expect(page.locator('.dirty-marker')).toHaveCount(1);
   await saveButton(page).click();
-  await expect(page.getByRole('status')).toContainText('"mixed-endings" saved');
+  // The toast of the first save may still show: the marker going away is this save's answer.
+  await expect(page.locator('.dirty-marker')).toHaveCount(0);
   expect(fs.readFileSync(workingFile('commands', 'mixed-endings'), 'utf8')).toBe('one\r\ntwo\nthree!\rfour\r\nfive');
 });
 
-test('Ctrl+S works on a Korean keyboard layout (physical key S)', async ({ page }) => {
+test('Ctrl+S works on a Korean keyboard layout (physical key S); AltGr+S still types', async ({ page }) => {
   await createArtifact(page, 'agents', 'korean-keys', 'a\n');
   await openEditor(page, 'agents', 'korean-keys');
   await content(page).fill('b\n');
-  await page.locator('h1').click();
-  await page.evaluate(() => {
-    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ㄴ', code: 'KeyS', ctrlKey: true, bubbles: true, cancelable: true }));
-  });
+  // dispatchEvent answers false when a handler prevented the default, i.e. took the key.
+  const press = (init: KeyboardEventInit) =>
+    page.evaluate((init) => window.dispatchEvent(new KeyboardEvent('keydown', { ...init, bubbles: true, cancelable: true })), init);
+  // AltGr arrives as Ctrl+Alt (Windows); AltGr+S is the letter ś on a Polish layout, not Save.
+  expect(await press({ key: 'ś', code: 'KeyS', ctrlKey: true, altKey: true })).toBe(true);
+  expect(await press({ key: 'ㄴ', code: 'KeyS', ctrlKey: true })).toBe(false);
   await expect(page.getByRole('status')).toContainText('"korean-keys" saved');
   expect(fs.readFileSync(workingFile('agents', 'korean-keys'), 'utf8')).toBe('b\n');
+});
+
+test('a duplicate name is refused in Korean on the list page', async ({ page, context }) => {
+  await createArtifact(page, 'agents', 'taken-ko', 'x\n');
+  await context.addCookies([{ name: 'ctxgate_lang', value: 'ko', url: 'http://127.0.0.1' }]);
+  await page.goto('/');
+  await hydrated(page);
+  const form = page.locator('#new-agents');
+  await form.getByLabel('이름').fill('taken-ko');
+  await form.getByRole('button', { name: '만들기' }).click();
+  await expect(form.locator('.field-error')).toHaveText('이미 사용 중인 이름입니다.');
+  await expect(page).toHaveURL(/\/$/);
+  expect(fs.readFileSync(workingFile('agents', 'taken-ko'), 'utf8')).toBe('x\n');
 });
 
 test('a refused save says why in Korean', async ({ page, context }) => {

@@ -17,7 +17,7 @@ use tokio::sync::{broadcast, watch, Semaphore};
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
-pub const PATH: &str = "/api/context/events";
+pub const PATH: &str = app::api::EVENTS_PATH;
 pub const MAX_STREAMS: usize = 256;
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Events buffered per slow client before it is told to resync.

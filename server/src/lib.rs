@@ -1,6 +1,9 @@
 //! The `ctxgate` server: CLI, the axum router (REST door + Leptos routes + server functions),
 //! logging. Glue only: the guard lives in `store`, the API types in `app::api`.
 
+// The editor's view type nests deeper than rustc's default query depth in release builds.
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod events;
 pub mod limit;

@@ -8,6 +8,9 @@ pub use model::{
     MTIME_RULE,
 };
 
+/// The server-sent event stream of SPEC §14.
+pub const EVENTS_PATH: &str = "/api/context/events";
+
 /// The name rule of SPEC §1 (the one in `model`), for the browser to check names before sending.
 pub fn name_problem(name: &str) -> Option<NameError> {
     model::validate_name(name).err()

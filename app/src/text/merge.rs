@@ -36,34 +36,132 @@ impl MergeResult {
     }
 }
 
+/// One stretch of a merge: text both sides agree on (or that only one side changed), or a conflict
+/// the user has to decide. Each side keeps its own line endings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergePart {
+    Clean(String),
+    Conflict { mine: String, base: String, theirs: String },
+}
+
+/// How the user settles one conflict in the merge panel (SPEC §12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Mine,
+    Disk,
+    /// Mine first, then disk.
+    Both,
+}
+
 /// Merges the changes base→mine and base→theirs.
 pub fn merge3(base: &str, mine: &str, theirs: &str, labels: &MergeLabels) -> MergeResult {
+    let parts = merge3_parts(base, mine, theirs);
+    render(&parts, labels, marker_eol([mine, theirs, base]))
+}
+
+/// The merge of `merge3` as parts, so a UI can show each conflict and let the user decide it;
+/// adjacent clean stretches are joined, so parts alternate between clean text and conflicts.
+pub fn merge3_parts(base: &str, mine: &str, theirs: &str) -> Vec<MergePart> {
     let merge = TextMerge::from_lines(base, mine, theirs);
-    let eol = marker_eol([mine, theirs, base]);
-    let mut text = String::with_capacity(mine.len().max(theirs.len()));
-    let mut conflicts = 0;
+    let mut parts = Vec::new();
+    let mut clean = String::with_capacity(mine.len().max(theirs.len()));
     for region in merge.regions() {
         let ours = region.ours_range();
         match region.resolution() {
-            MergeResolution::Theirs => push_lines(&mut text, |i| merge.theirs_line(i), region.theirs_range()),
+            MergeResolution::Theirs => push_lines(&mut clean, |i| merge.theirs_line(i), region.theirs_range()),
             MergeResolution::Conflict => {
                 let base_part: Vec<&str> = region.base_range().filter_map(|i| merge.base_line(i)).collect();
                 let mine_part: Vec<&str> = ours.filter_map(|i| merge.ours_line(i)).collect();
                 let theirs_part: Vec<&str> = region.theirs_range().filter_map(|i| merge.theirs_line(i)).collect();
                 match merge_lines(&base_part, &mine_part, &theirs_part) {
-                    Some(merged) => text.push_str(&merged),
+                    Some(merged) => clean.push_str(&merged),
                     None => {
-                        conflicts += 1;
-                        let [mine, base, theirs] = [mine_part, base_part, theirs_part].map(|lines| lines.concat());
-                        push_conflict(&mut text, [&mine, &base, &theirs], labels, eol);
+                        if !clean.is_empty() {
+                            parts.push(MergePart::Clean(std::mem::take(&mut clean)));
+                        }
+                        parts.push(MergePart::Conflict {
+                            mine: mine_part.concat(),
+                            base: base_part.concat(),
+                            theirs: theirs_part.concat(),
+                        });
                     }
                 }
             }
             // Unchanged, changed only in mine, or changed identically: mine's lines are the answer.
-            _ => push_lines(&mut text, |i| merge.ours_line(i), ours),
+            _ => push_lines(&mut clean, |i| merge.ours_line(i), ours),
+        }
+    }
+    if !clean.is_empty() {
+        parts.push(MergePart::Clean(clean));
+    }
+    parts
+}
+
+/// The number of conflicts the merge of these three texts leaves (what the conflict dialog says).
+pub fn merge_outcome(base: &str, mine: &str, theirs: &str) -> usize {
+    conflict_count(&merge3_parts(base, mine, theirs))
+}
+
+pub fn conflict_count(parts: &[MergePart]) -> usize {
+    parts.iter().filter(|p| matches!(p, MergePart::Conflict { .. })).count()
+}
+
+/// The parts as one text, each conflict written as a diff3 block with `eol` after the markers.
+pub fn render(parts: &[MergePart], labels: &MergeLabels, eol: &str) -> MergeResult {
+    let mut text = String::with_capacity(parts.iter().map(part_len).sum());
+    let mut conflicts = 0;
+    for part in parts {
+        match part {
+            MergePart::Clean(clean) => text.push_str(clean),
+            MergePart::Conflict { mine, base, theirs } => {
+                conflicts += 1;
+                push_conflict(&mut text, [mine, base, theirs], labels, eol);
+            }
         }
     }
     MergeResult { text, conflicts }
+}
+
+/// The merged text with conflict `i` settled by `choices[i]`; `None` while any conflict is
+/// undecided (or `choices` is short). The clean parts are kept as they are.
+pub fn resolve(parts: &[MergePart], choices: &[Option<Choice>]) -> Option<String> {
+    let mut out = String::with_capacity(parts.iter().map(part_len).sum());
+    let mut choices = choices.iter();
+    // Only the file's last line can lack its ending; a piece put after such a line first gets
+    // the ending of the block it came from, so no two lines are glued together.
+    let mut eol = "\n";
+    for part in parts {
+        match part {
+            MergePart::Clean(clean) => push_piece(&mut out, clean, eol),
+            MergePart::Conflict { mine, base, theirs } => {
+                eol = marker_eol([mine, theirs, base]);
+                match (*choices.next()?)? {
+                    Choice::Mine => push_piece(&mut out, mine, eol),
+                    Choice::Disk => push_piece(&mut out, theirs, eol),
+                    Choice::Both => {
+                        push_piece(&mut out, mine, eol);
+                        push_piece(&mut out, theirs, eol);
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+fn part_len(part: &MergePart) -> usize {
+    match part {
+        MergePart::Clean(clean) => clean.len(),
+        MergePart::Conflict { mine, base, theirs } => mine.len() + base.len() + theirs.len() + 64,
+    }
+}
+
+/// Appends `piece`, first ending the text so far with `eol` if its last line is unterminated.
+fn push_piece(out: &mut String, piece: &str, eol: &str) {
+    if !piece.is_empty() && !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    out.push_str(piece);
 }
 
 /// Splits `text` into word-level tokens: a maximal run of letters, a maximal run of digits, or any other
@@ -488,6 +586,108 @@ mod tests {
         let want = format!("# Steps\n- item\n{}- item\n", &base["# Steps\n".len()..]);
         assert_eq!(merge(base, &mine, &theirs), clean(&want));
         assert_eq!(want.matches("- item\n").count(), 4);
+    }
+
+    /// (base, mine, theirs) of the cases above, clean and conflicting.
+    const CASES: &[(&str, &str, &str)] = &[
+        ("the quick brown fox jumps\n", "the slow brown fox jumps\n", "the quick brown cat jumps\n"),
+        (
+            "intro\n\nuse fastapi.routing here\n\noutro\n",
+            "INTRO\n\nuse starlette.routing here\n\noutro\n",
+            "intro\n\nuse flask.routing here\n\noutro!\n",
+        ),
+        ("a\nb c\n", "a\nb C\n", "A\nb D\n"),
+        ("a\nkeep this line\nz\n", "a\nz\n", "a\nkeep that line\nz\n"),
+        ("a\nb\n", "a\nX\nb\n", "a\nY\nb\n"),
+        ("", "a\n", "b\n"),
+        ("", "", ""),
+        ("k\r\nv\r\n", "k\r\nmine\r\n", "k\r\ntheirs\r\n"),
+        ("x\r\ny\nz\r\n", "X\r\ny\nz\r\n", "x\r\ny\nZ\r\n"),
+        ("a\nb", "a\nx", "a\ny"),
+        ("a\nb\n", "A\nb\n", "a\nb"),
+        ("🚀\n", "🎉\n", "✨\n"),
+        ("- [ ] run tests\n", "- [ ] lint code\n- [ ] run tests\n", "- [x] run tests\n"),
+        (
+            "one\n-\ntwo\nthree\nfour\nfive\nsix\n-\nseven\n",
+            "ONE\n-\n2a\nthree\nfour\n5a\nsix\n-\nseven\n",
+            "one\n-\n2b\nthree\nFOUR\n5b\nsix\n-\nSEVEN\n",
+        ),
+    ];
+
+    fn conflict(mine: &str, base: &str, theirs: &str) -> MergePart {
+        MergePart::Conflict { mine: mine.into(), base: base.into(), theirs: theirs.into() }
+    }
+
+    #[test]
+    fn parts_of_a_clean_merge_are_one_clean_text() {
+        let mine = DOC.replace("# Review", "# Code review");
+        let theirs = DOC.replace("Be kind.", "Be kind and specific.");
+        let want = "# Code review\n\nCheck the diff.\nRun the tests.\nWrite a summary.\n\nBe kind and specific.\n";
+        assert_eq!(merge3_parts(DOC, &mine, &theirs), [MergePart::Clean(want.into())]);
+        assert_eq!(merge_outcome(DOC, &mine, &theirs), 0);
+        assert!(merge3_parts("", "", "").is_empty());
+    }
+
+    #[test]
+    fn parts_of_a_conflicting_merge() {
+        let (base, mine, theirs) = CASES[1];
+        let want = [
+            MergePart::Clean("INTRO\n\n".into()),
+            conflict("use starlette.routing here\n", "use fastapi.routing here\n", "use flask.routing here\n"),
+            MergePart::Clean("\noutro!\n".into()),
+        ];
+        assert_eq!(merge3_parts(base, mine, theirs), want);
+        assert_eq!(merge_outcome(base, mine, theirs), 1);
+        // Line endings stay inside the parts; a deleting side is an empty text.
+        assert_eq!(
+            merge3_parts("k\r\nv\r\n", "k\r\nmine\r\n", "k\r\ntheirs\r\n")[1],
+            conflict("mine\r\n", "v\r\n", "theirs\r\n")
+        );
+        assert_eq!(
+            merge3_parts("a\nkeep this line\nz\n", "a\nz\n", "a\nkeep that line\nz\n")[1],
+            conflict("", "keep this line\n", "keep that line\n")
+        );
+    }
+
+    #[test]
+    fn parts_rendered_with_markers_are_merge3s_text() {
+        for &(base, mine, theirs) in CASES {
+            let parts = merge3_parts(base, mine, theirs);
+            let merged = merge(base, mine, theirs);
+            assert_eq!(render(&parts, &MergeLabels::default(), marker_eol([mine, theirs, base])), merged, "{base:?}");
+            assert_eq!(conflict_count(&parts), merged.conflicts);
+            // Clean stretches are joined: never two in a row, never an empty one.
+            assert!(parts.windows(2).all(|w| !matches!(w, [MergePart::Clean(_), MergePart::Clean(_)])));
+            assert!(parts.iter().all(|p| p != &MergePart::Clean(String::new())));
+            if merged.is_clean() {
+                assert_eq!(resolve(&parts, &[]), Some(merged.text));
+            }
+        }
+    }
+
+    #[test]
+    fn resolving_conflicts_builds_the_text_in_order() {
+        let (base, mine, theirs) = CASES[13];
+        let parts = merge3_parts(base, mine, theirs);
+        assert_eq!(conflict_count(&parts), 2);
+        let pick = |a, b| resolve(&parts, &[Some(a), Some(b)]);
+        assert_eq!(pick(Choice::Mine, Choice::Disk).as_deref(), Some("ONE\n-\n2a\nthree\nFOUR\n5b\nsix\n-\nSEVEN\n"));
+        assert_eq!(
+            pick(Choice::Both, Choice::Mine).as_deref(),
+            Some("ONE\n-\n2a\n2b\nthree\nfour\n5a\nsix\n-\nSEVEN\n")
+        );
+        // Undecided, or too few choices: no result yet.
+        assert_eq!(resolve(&parts, &[Some(Choice::Mine), None]), None);
+        assert_eq!(resolve(&parts, &[Some(Choice::Mine)]), None);
+        // A deleted side, CRLF, and sides without a final newline (never glued together).
+        let parts = merge3_parts("a\nkeep this line\nz\n", "a\nz\n", "a\nkeep that line\nz\n");
+        assert_eq!(resolve(&parts, &[Some(Choice::Mine)]).as_deref(), Some("a\nz\n"));
+        assert_eq!(resolve(&parts, &[Some(Choice::Both)]).as_deref(), Some("a\nkeep that line\nz\n"));
+        let parts = merge3_parts("k\r\nv\r\n", "k\r\nmine\r\n", "k\r\ntheirs\r\n");
+        assert_eq!(resolve(&parts, &[Some(Choice::Both)]).as_deref(), Some("k\r\nmine\r\ntheirs\r\n"));
+        let parts = merge3_parts("a\nb", "a\nx", "a\ny");
+        assert_eq!(resolve(&parts, &[Some(Choice::Both)]).as_deref(), Some("a\nx\ny"));
+        assert_eq!(resolve(&parts, &[Some(Choice::Disk)]).as_deref(), Some("a\ny"));
     }
 
     const WORDS: &[&str] = &["alpha", "beta", "gamma", "delta", "kappa", "sigma", "omega", "lorem"];

@@ -1,8 +1,10 @@
-//! `ConflictDialog`: the modal shown when a save was stale (SPEC §6). Two read-only panes and
-//! three choices; focus starts on Reload, Tab stays inside, Escape closes with no action.
+//! `ConflictDialog`: the modal shown when a save was stale (SPEC §6, §12). Two read-only panes
+//! with the differing lines marked, what a merge would leave, and four choices; focus starts on
+//! Reload, Tab stays inside, Escape closes with no action.
 
 use super::i18n_ctx::use_i18n;
 use crate::i18n::Msg;
+use crate::text::{diff_lines, LineTag};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -24,10 +26,23 @@ pub fn ConflictDialog(
     on_force: Callback<()>,
     /// Escape: close, keep everything.
     on_dismiss: Callback<()>,
+    /// How many conflicts merging base, buffer and disk leaves; `None` = the base is unknown,
+    /// so there is nothing to merge from and "Merge" is disabled.
+    #[prop(optional, into)]
+    merge_conflicts: Signal<Option<usize>>,
+    /// "Merge": without it the button stays disabled.
+    #[prop(optional)]
+    on_merge: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let dialog_ref = NodeRef::<html::Dialog>::new();
     let reload_ref = NodeRef::<html::Button>::new();
+    let mine_ref = NodeRef::<html::Pre>::new();
+    let disk_ref = NodeRef::<html::Pre>::new();
+    // Both panes from one line diff, so a line marked in one pane is the counterpart of the gap
+    // in the other.
+    let panes = Memo::new(move |_| texts.with(|t| pane_html(&t.mine, &t.disk)));
+    let can_merge = move || merge_conflicts.get().is_some() && on_merge.is_some();
 
     // Open modally when there is a conflict to show, close otherwise.
     Effect::new(move |_| {
@@ -44,6 +59,20 @@ pub fn ConflictDialog(
         }
     });
 
+    // Bring the first difference into view when the dialog opens or its panes change (a force
+    // save that met a newer disk version refreshes them). Leptos writes the panes' HTML in its
+    // own effect, so wait a frame for it.
+    Effect::new(move |_| {
+        panes.track();
+        if open.get() {
+            request_animation_frame(move || {
+                for pane in [mine_ref.get_untracked(), disk_ref.get_untracked()].into_iter().flatten() {
+                    scroll_to_first_difference(&pane);
+                }
+            });
+        }
+    });
+
     // Keep Tab and Shift+Tab inside the dialog.
     let trap_tab = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Tab" {
@@ -53,14 +82,13 @@ pub fn ConflictDialog(
         }
     };
 
-    let pane = move |pick: fn(&ConflictView) -> String| move || texts.with(pick);
-
     view! {
         <dialog
             id="ctx-conflict-modal"
             role="alertdialog"
             aria-modal="true"
             aria-labelledby="ctx-conflict-title"
+            aria-describedby="ctx-merge-outcome"
             node_ref=dialog_ref
             on:keydown=trap_tab
             on:cancel=move |ev: leptos::ev::Event| {
@@ -70,12 +98,25 @@ pub fn ConflictDialog(
         >
             <h2 id="ctx-conflict-title">{i18n.t(Msg::ConflictTitle)}</h2>
             <div class="panes">
-                <Pane id="ctx-pane-mine" title=Msg::YourEdits text=pane(|c| c.mine.clone()) />
-                <Pane id="ctx-pane-disk" title=Msg::CurrentOnDisk text=pane(|c| c.disk.clone()) />
+                <Pane id="ctx-pane-mine" title=Msg::YourEdits pre_ref=mine_ref html=move || panes.with(|p| p.0.clone()) />
+                <Pane id="ctx-pane-disk" title=Msg::CurrentOnDisk pre_ref=disk_ref html=move || panes.with(|p| p.1.clone()) />
             </div>
+            <MergeOutcome conflicts=merge_conflicts />
             <div class="dialog-actions">
                 <button type="button" autofocus node_ref=reload_ref on:click=move |_| on_reload.run(())>
                     {i18n.t(Msg::ReloadDiscard)}
+                </button>
+                <button
+                    type="button"
+                    disabled=move || !can_merge()
+                    title=move || (!can_merge()).then(|| i18n.lang().text(Msg::MergeUnavailable))
+                    on:click=move |_| {
+                        if let Some(on_merge) = on_merge {
+                            on_merge.run(());
+                        }
+                    }
+                >
+                    {i18n.t(Msg::Merge)}
                 </button>
                 <button type="button" on:click=move |_| on_diff.run(())>
                     {i18n.t(Msg::OpenDiff)}
@@ -88,19 +129,117 @@ pub fn ConflictDialog(
     }
 }
 
+/// One sentence on what "Merge" would do; `data-merge-conflicts` carries the count for tests and
+/// styling. With no base it says why Merge is disabled (a disabled button's tooltip is not shown
+/// to keyboard or screen-reader users).
+#[component]
+fn MergeOutcome(conflicts: Signal<Option<usize>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match conflicts.get() {
+        Some(0) => i18n.lang().text(Msg::MergeOutcomeClean).to_owned(),
+        Some(n) => i18n.lang().format(Msg::MergeOutcomeConflicts, &[("count", &n.to_string())]),
+        None => i18n.lang().text(Msg::MergeUnavailable).to_owned(),
+    };
+    view! {
+        <p
+            id="ctx-merge-outcome"
+            class="merge-outcome"
+            class:merge-outcome-clean=move || conflicts.get() == Some(0)
+            data-merge-conflicts=move || conflicts.get().map(|n| n.to_string())
+        >
+            {text}
+        </p>
+    }
+}
+
 /// One read-only, scrollable, keyboard-focusable text pane with its heading.
 #[component]
-fn Pane(id: &'static str, title: Msg, text: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+fn Pane(
+    id: &'static str,
+    title: Msg,
+    pre_ref: NodeRef<html::Pre>,
+    html: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="pane">
             <h3 id=id>{i18n.t(title)}</h3>
-            <pre tabindex="0" aria-labelledby=id class="pane-text">
-                {text}
-            </pre>
+            <pre tabindex="0" aria-labelledby=id class="pane-text" node_ref=pre_ref inner_html=html></pre>
         </section>
     }
 }
+
+/// Marks where the panes first differ; the pane scrolls to it when the dialog opens.
+const FIRST_DIFF: &str = "<span class=\"pane-first-diff\"></span>";
+
+/// The HTML of the two panes, (mine, disk): each pane's exact text (its `textContent` is the text
+/// itself), with the lines only in mine wrapped as `diff-add` in the mine pane and the lines only
+/// on disk as `diff-del` in the disk pane. Built as one string per pane: a component per line
+/// would cost far more on a 10,000-line file.
+pub fn pane_html(mine: &str, disk: &str) -> (String, String) {
+    let mut mine_lines = mine.split_inclusive('\n');
+    let mut disk_lines = disk.split_inclusive('\n');
+    let mut mine_html = String::with_capacity(mine.len() + 64);
+    let mut disk_html = String::with_capacity(disk.len() + 64);
+    let mut seen_difference = false;
+    // The rows walk both texts in order: a same row is the next line of each, an add row the next
+    // of mine, a del row the next of disk.
+    for row in diff_lines(mine, disk) {
+        if row.tag != LineTag::Same && !seen_difference {
+            seen_difference = true;
+            mine_html.push_str(FIRST_DIFF);
+            disk_html.push_str(FIRST_DIFF);
+        }
+        match row.tag {
+            LineTag::Same => {
+                push_line(&mut mine_html, "", mine_lines.next());
+                push_line(&mut disk_html, "", disk_lines.next());
+            }
+            LineTag::Add => push_line(&mut mine_html, row.tag.class(), mine_lines.next()),
+            LineTag::Del => push_line(&mut disk_html, row.tag.class(), disk_lines.next()),
+        }
+    }
+    (mine_html, disk_html)
+}
+
+fn push_line(html: &mut String, class: &str, line: Option<&str>) {
+    let Some(line) = line else { return };
+    if class.is_empty() {
+        push_escaped(html, line);
+    } else {
+        html.push_str("<span class=\"pane-line ");
+        html.push_str(class);
+        html.push_str("\">");
+        push_escaped(html, line);
+        html.push_str("</span>");
+    }
+}
+
+/// Appends `text` escaped for HTML element content.
+pub(crate) fn push_escaped(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            _ => html.push(c),
+        }
+    }
+}
+
+/// Scrolls `pane` so its first difference sits near the top, a few lines of context above it.
+#[cfg(feature = "hydrate")]
+fn scroll_to_first_difference(pane: &web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+    let Ok(Some(mark)) = pane.query_selector(".pane-first-diff") else { return };
+    let Ok(mark) = mark.dyn_into::<web_sys::HtmlElement>() else { return };
+    // `.pane-text` is positioned, so the mark's offsetTop is measured from the pane's top.
+    pane.set_scroll_top((mark.offset_top() - pane.client_height() / 4).max(0));
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn scroll_to_first_difference<P>(_pane: &P) {}
 
 /// Moves focus from the last focusable element to the first (Tab) and back (Shift+Tab).
 #[cfg(feature = "hydrate")]
@@ -124,3 +263,30 @@ fn keep_focus_inside(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::Keyboard
 
 #[cfg(not(feature = "hydrate"))]
 fn keep_focus_inside<D, E>(_dialog: &D, _ev: &E) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_mark_their_own_side_and_keep_the_exact_text() {
+        let (mine, disk) = pane_html("a\n<b>\nc\n", "a\nx & y\nc\n");
+        assert_eq!(
+            mine,
+            "a\n<span class=\"pane-first-diff\"></span><span class=\"pane-line diff-add\">&lt;b&gt;\n</span>c\n"
+        );
+        assert_eq!(
+            disk,
+            "a\n<span class=\"pane-first-diff\"></span><span class=\"pane-line diff-del\">x &amp; y\n</span>c\n"
+        );
+    }
+
+    #[test]
+    fn identical_panes_have_no_marks_and_a_missing_final_newline_stays_missing() {
+        assert_eq!(pane_html("a\nb", "a\nb"), ("a\nb".to_owned(), "a\nb".to_owned()));
+        let (mine, disk) = pane_html("a\nb\nc", "a\nc");
+        assert_eq!(mine, "a\n<span class=\"pane-first-diff\"></span><span class=\"pane-line diff-add\">b\n</span>c");
+        assert_eq!(disk, "a\n<span class=\"pane-first-diff\"></span>c");
+        assert_eq!(pane_html("", ""), (String::new(), String::new()));
+    }
+}

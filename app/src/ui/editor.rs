@@ -5,11 +5,13 @@
 use super::conflict::{ConflictDialog, ConflictView};
 use super::draft::{now_iso, DraftStore};
 use super::errors::error_text;
+use super::history::HistoryPanel;
 use super::i18n_ctx::use_i18n;
+use super::live::{use_live_events, LiveEvent};
 use super::nav_guard::use_nav_guard;
 use super::toast::{use_toasts, ToastKind};
-use crate::api::fns::{get_artifact, get_project_info, save_artifact, ProjectInfo};
-use crate::api::{ApiError, ArtifactBody, ArtifactType, Etag, MtimeNs, UpdateRequest};
+use crate::api::fns::{create_artifact, get_artifact, get_project_info, save_artifact, ProjectInfo};
+use crate::api::{ApiError, ArtifactBody, ArtifactType, CreateRequest, Etag, MtimeNs, UpdateRequest};
 use crate::i18n::Msg;
 use crate::text::draft::Draft;
 use crate::text::{diff_lines, eol, DiffLine};
@@ -48,6 +50,13 @@ struct Conflict {
     mine: String,
     disk: Loaded,
     stale: Loaded,
+}
+
+/// The live notice of §14: the disk changed under a dirty buffer, or the file went away.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum DiskNotice {
+    Changed(Loaded),
+    Removed,
 }
 
 pub fn type_msg(kind: ArtifactType) -> Msg {
@@ -126,6 +135,11 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     // The disk text the diff banner compares the buffer with; `None` = banner closed.
     let diff_against = RwSignal::new(None::<String>);
     let drafts = StoredValue::new(DraftStore::new(&info.project_id, kind.plural(), &artifact.name));
+    // The History panel (§13): open or not, bumped after each save so its list reloads, and the
+    // entry the buffer was restored from (the next save records its replaced version as `restore`).
+    let history_open = RwSignal::new(false);
+    let history_refresh = RwSignal::new(0u32);
+    let restored_from = RwSignal::new(None::<String>);
     let storage_warned = StoredValue::new(false);
     let save_ref = NodeRef::<html::Button>::new();
 
@@ -162,6 +176,8 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         });
         drafts.with_value(|d| d.remove());
         diff_against.set(None);
+        restored_from.set(None);
+        history_refresh.update(|n| *n += 1);
     };
 
     let save = Callback::new(move |()| {
@@ -178,7 +194,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             etag: Some(base.etag.clone()),
             force: false,
             seen_etag: None,
-            restored_from: None,
+            restored_from: restored_from.get_untracked(),
         };
         let name = name.get_value();
         spawn_local(async move {
@@ -275,6 +291,14 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         });
     });
 
+    // "Restore into editor": the buffer becomes that version; Save applies it through the guard.
+    let on_restore = Callback::new(move |(text, id): (String, String)| {
+        let text = eol::to_lf(&text);
+        placed_text.set(text.clone());
+        buffer.set(text);
+        restored_from.set(Some(id));
+    });
+
     let on_dismiss = Callback::new(move |()| {
         conflict.set(None);
         end_flow();
@@ -305,9 +329,75 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         }
     });
 
+    // Live changes on disk (§14). A clean editor follows the disk at once; a dirty one is told and
+    // chooses. Save stays guarded by the 409 path whatever the events say.
+    let notice = RwSignal::new(None::<DiskNotice>);
+    let on_disk_version = move |fresh: Loaded| {
+        if saving.get_untracked() || conflict.with_untracked(Option::is_some) {
+            return; // the save flow owns the screen and will see this version itself
+        }
+        if fresh.etag == loaded.with_untracked(|l| l.etag.clone()) {
+            notice.set(None);
+            return;
+        }
+        if dirty.get_untracked() {
+            notice.set(Some(DiskNotice::Changed(fresh)));
+        } else {
+            placed_text.set(fresh.content.clone());
+            buffer.set(fresh.content.clone());
+            loaded.set(fresh);
+            notice.set(None);
+            toasts.push(ToastKind::Info, i18n.lang().format(Msg::LiveReloaded, &[("name", &name.get_value())]));
+        }
+    };
+    let recheck = move || {
+        spawn_local(async move {
+            match get_artifact(kind, name.get_value()).await {
+                Ok(fresh) => on_disk_version(Loaded::from_body(&fresh)),
+                Err(ApiError::NotFound { .. }) => notice.set(Some(DiskNotice::Removed)),
+                Err(_) => {}
+            }
+        });
+    };
+    use_live_events(move |event| match event {
+        LiveEvent::Changed { kind: k, name: n, etag, .. }
+            if k == kind && n == name.get_value() && etag != loaded.with_untracked(|l| l.etag.clone()) =>
+        {
+            recheck();
+        }
+        LiveEvent::Removed { kind: k, name: n } if k == kind && n == name.get_value() => {
+            notice.set(Some(DiskNotice::Removed));
+        }
+        LiveEvent::Recheck => recheck(),
+        _ => {}
+    });
+    let on_compare = Callback::new(move |()| {
+        if let Some(DiskNotice::Changed(fresh)) = notice.get_untracked() {
+            diff_against.set(Some(fresh.content));
+        }
+        notice.set(None);
+    });
+    let on_recreate = Callback::new(move |()| {
+        let mine = buffer.get_untracked();
+        let raw = eol::restore(&loaded.with_untracked(|l| l.raw.clone()), &mine);
+        let request = CreateRequest { name: name.get_value(), content: raw.clone() };
+        spawn_local(async move {
+            match create_artifact(kind, request).await {
+                Ok(created) => {
+                    notice.set(None);
+                    adopt_saved(mine, raw, created.mtime_ns, created.etag);
+                    toasts.push(ToastKind::Success, i18n.lang().format(Msg::Saved, &[("name", &name.get_value())]));
+                }
+                Err(err) => toasts.push(ToastKind::Error, error_text(i18n.lang(), &err)),
+            }
+        });
+    });
+
     // Ctrl/Cmd+S anywhere on the page; the physical key too, so Korean, Cyrillic, … layouts work.
+    // Never with Alt: AltGr arrives as Ctrl+Alt on Windows, and AltGr+S types a letter (Polish ś).
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if (ev.ctrl_key() || ev.meta_key()) && (ev.key().eq_ignore_ascii_case("s") || ev.code() == "KeyS") {
+        let s_key = ev.key().eq_ignore_ascii_case("s") || ev.code() == "KeyS";
+        if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && s_key {
             ev.prevent_default();
             save.run(());
         }
@@ -350,6 +440,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                     </span>
                 </Show>
             </h1>
+            <DiskNoticeView notice on_compare on_recreate />
             <DiffBanner buffer diff_against />
             <label for="editor-content" class="content-label">{i18n.t(Msg::Content)}</label>
             <textarea
@@ -364,7 +455,23 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                 <button type="button" class="primary" node_ref=save_ref disabled=move || saving.get() on:click=move |_| save.run(())>
                     {i18n.t(Msg::Save)}
                 </button>
+                <button
+                    type="button"
+                    aria-expanded=move || history_open.get().to_string()
+                    aria-controls="ctx-history"
+                    on:click=move |_| history_open.update(|open| *open = !*open)
+                >
+                    {i18n.t(Msg::HistoryTitle)}
+                </button>
             </div>
+            <HistoryPanel
+                kind
+                name=name.get_value()
+                open=history_open
+                buffer=buffer.into()
+                refresh=history_refresh.into()
+                on_restore
+            />
             {(!files.is_empty()).then(|| view! {
                 <section class="files">
                     <h2>{i18n.t(Msg::FilesInFolder)}</h2>
@@ -373,6 +480,39 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             })}
         </article>
         <ConflictDialog open=dialog_open texts=Signal::from(dialog_texts) on_reload on_diff on_force on_dismiss />
+    }
+}
+
+/// `#ctx-disk-notice`: what changed on disk, and the ways out.
+#[component]
+fn DiskNoticeView(
+    notice: RwSignal<Option<DiskNotice>>,
+    on_compare: Callback<()>,
+    on_recreate: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        notice.with(|n| n.as_ref().map(|n| matches!(n, DiskNotice::Removed))).map(|removed| {
+            view! {
+                <div id="ctx-disk-notice" class="disk-notice" role="alert">
+                    <p>{if removed { i18n.t(Msg::DiskDeleted) } else { i18n.t(Msg::DiskChanged) }}</p>
+                    {if removed {
+                        view! {
+                            <button type="button" class="primary" on:click=move |_| on_recreate.run(())>
+                                {i18n.t(Msg::Recreate)}
+                            </button>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <button type="button" on:click=move |_| on_compare.run(())>{i18n.t(Msg::Compare)}</button>
+                        }
+                            .into_any()
+                    }}
+                    <button type="button" on:click=move |_| notice.set(None)>{i18n.t(Msg::Dismiss)}</button>
+                </div>
+            }
+        })
     }
 }
 

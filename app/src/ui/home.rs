@@ -58,7 +58,7 @@ pub fn HomePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(overview) => view! { <OverviewTables overview filter refetch /> }.into_any(),
-                        Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <p class="error">{move || error_text(i18n.lang(), &err)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -87,7 +87,7 @@ fn OverviewTables(overview: Overview, filter: RwSignal<String>, refetch: Callbac
                     toasts.push(ToastKind::Success, i18n.lang().format(Msg::Deleted, &[("name", &name)]));
                     refetch.run(());
                 }
-                Err(err) => toasts.push(ToastKind::Error, err.to_string()),
+                Err(err) => toasts.push(ToastKind::Error, error_text(i18n.lang(), &err)),
             }
         });
     };
@@ -301,8 +301,11 @@ fn NewForm(kind: ArtifactType) -> impl IntoView {
                     toasts.push(ToastKind::Success, i18n.lang().format(Msg::Created, &[("name", &new_name)]));
                     navigate(&format!("/{}/{}", kind.plural(), new_name), Default::default());
                 }
-                Err(ApiError::InvalidName { reason }) => error.set(Some(reason)),
-                Err(err) => error.set(Some(err.to_string())),
+                // In the user's language, by kind (the server's reasons are English).
+                Err(err @ ApiError::InvalidName { .. }) => {
+                    error.set(Some(format!("{} ({})", error_text(i18n.lang(), &err), i18n.lang().text(Msg::NameRule))))
+                }
+                Err(err) => error.set(Some(error_text(i18n.lang(), &err))),
             }
             busy.set(false);
         });

@@ -7,6 +7,8 @@ pub mod errors;
 pub mod history;
 pub mod home;
 pub mod i18n_ctx;
+pub mod live;
+pub mod merge_panel;
 pub mod nav_guard;
 pub mod toast;
 

@@ -1,0 +1,87 @@
+import { test, expect, Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { collectErrors, createArtifact, openEditor, workingFile } from './helpers';
+
+// SPEC §14: the editor knows the moment the disk changes.
+
+function content(page: Page) {
+  return page.getByLabel('Content', { exact: true });
+}
+
+/** Another program replaces the file (temp + rename). */
+function writeExternal(file: string, text: string) {
+  fs.writeFileSync(`${file}.ext-tmp`, text);
+  fs.renameSync(`${file}.ext-tmp`, file);
+}
+
+/** The page's event stream is connected (the app marks `<html data-live>`). */
+async function streamLive(page: Page) {
+  await expect(page.locator('html[data-live]')).toHaveCount(1);
+}
+
+test('a clean editor follows an external write, with a toast and no dialog', async ({ page }) => {
+  const errors = collectErrors(page);
+  await createArtifact(page, 'skills', 'live-clean', 'first\n');
+  await openEditor(page, 'skills', 'live-clean');
+  await streamLive(page);
+  writeExternal(workingFile('skills', 'live-clean'), 'written by an agent\n');
+  await expect(content(page)).toHaveValue('written by an agent\n');
+  await expect(page.getByRole('status')).toContainText('Reloaded — "live-clean" changed on disk');
+  await expect(page.locator('#ctx-conflict-modal')).not.toBeVisible();
+  await expect(page.locator('.dirty-marker')).toHaveCount(0);
+  // The tokens followed too: a save now succeeds without a conflict.
+  await content(page).fill('written by an agent\nand me\n');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toContainText('"live-clean" saved');
+  expect(fs.readFileSync(workingFile('skills', 'live-clean'), 'utf8')).toBe('written by an agent\nand me\n');
+  expect(errors).toEqual([]);
+});
+
+test('a dirty editor gets the notice; Compare shows the difference; Save stays guarded', async ({ page }) => {
+  await createArtifact(page, 'agents', 'live-dirty', 'base\n');
+  await openEditor(page, 'agents', 'live-dirty');
+  await streamLive(page);
+  await content(page).fill('base\nmine\n');
+  writeExternal(workingFile('agents', 'live-dirty'), 'theirs\n');
+  const notice = page.locator('#ctx-disk-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveAttribute('role', 'alert');
+  await expect(notice).toContainText('This file changed on disk while you were editing.');
+  await expect(content(page)).toHaveValue('base\nmine\n');
+  await notice.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.locator('.diff-banner .diff-del')).toContainText('theirs');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.locator('#ctx-conflict-modal')).toBeVisible();
+  expect(fs.readFileSync(workingFile('agents', 'live-dirty'), 'utf8')).toBe('theirs\n');
+});
+
+test('an external delete shows the notice; Recreate writes the buffer back', async ({ page }) => {
+  await createArtifact(page, 'commands', 'live-gone', 'keep me\n');
+  await openEditor(page, 'commands', 'live-gone');
+  await streamLive(page);
+  await content(page).fill('keep me\nand this\n');
+  fs.rmSync(path.dirname(workingFile('commands', 'live-gone')), { recursive: true });
+  const notice = page.locator('#ctx-disk-notice');
+  await expect(notice).toContainText('This file was deleted on disk.');
+  await notice.getByRole('button', { name: 'Recreate' }).click();
+  await expect(notice).toHaveCount(0);
+  await expect.poll(() => fs.existsSync(workingFile('commands', 'live-gone'))).toBe(true);
+  expect(fs.readFileSync(workingFile('commands', 'live-gone'), 'utf8')).toBe('keep me\nand this\n');
+  await expect(page.locator('.dirty-marker')).toHaveCount(0);
+});
+
+test('two tabs on one file: a save in one, the clean other follows', async ({ page, context }) => {
+  await createArtifact(page, 'skills', 'two-tabs', 'v1\n');
+  const other = await context.newPage();
+  await openEditor(page, 'skills', 'two-tabs');
+  await openEditor(other, 'skills', 'two-tabs');
+  await streamLive(page);
+  await streamLive(other);
+  await content(page).fill('v2 from tab one\n');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toContainText('"two-tabs" saved');
+  await expect(content(other)).toHaveValue('v2 from tab one\n');
+  await expect(other.locator('.dirty-marker')).toHaveCount(0);
+  await other.close();
+});
