@@ -10,8 +10,7 @@
 
 use crate::{Kind, Store};
 use model::{Etag, MtimeNs};
-use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -24,7 +23,9 @@ use std::time::Duration;
 const CACHE_FILE_MAX: usize = 4 * 1024 * 1024;
 const CACHE_TOTAL_MAX: usize = 64 * 1024 * 1024;
 const POLL_EVERY: Duration = Duration::from_secs(1);
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Events are gathered for this long after the first one, then handled together. A window, not
+/// a quiet period: a file rewritten 20 times a second is still reported every 50 ms.
+const BATCH: Duration = Duration::from_millis(50);
 
 /// What the watcher reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,55 +87,44 @@ pub fn start(store: Arc<Store>, mode: WatchMode, emit: Emit) -> Watch {
         let thread = None;
         return Watch { tx, thread, mode: "off" };
     }
-    let debouncer = match mode {
+    let watcher = match mode {
         WatchMode::Poll | WatchMode::Off => None,
         WatchMode::Auto => match kernel_watcher(&memtomem, tx.clone()) {
-            Ok(debouncer) => Some(debouncer),
+            Ok(watcher) => Some(watcher),
             Err(err) => {
                 tracing::warn!(target: "ctxgate::watch", "no file-system events ({err}); polling once a second");
                 None
             }
         },
     };
-    let mode = if debouncer.is_some() { "events" } else { "poll" };
+    let mode = if watcher.is_some() { "events" } else { "poll" };
     let thread = std::thread::Builder::new()
         .name("ctxgate-watch".into())
-        .spawn(move || Worker::new(store, debouncer, emit).run(&rx))
+        .spawn(move || Worker::new(store, watcher, emit).run(&rx))
         .ok();
     Watch { tx, thread, mode }
 }
 
-fn kernel_watcher(
-    memtomem: &Path,
-    tx: mpsc::Sender<Work>,
-) -> notify::Result<Debouncer<RecommendedWatcher, RecommendedCache>> {
-    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+fn kernel_watcher(memtomem: &Path, tx: mpsc::Sender<Work>) -> notify::Result<RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let work = match result {
-            Ok(events) => {
-                let paths: Vec<PathBuf> = events
-                    .into_iter()
-                    // Reads and opens change nothing.
-                    .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
-                    .flat_map(|e| e.event.paths.clone())
-                    .collect();
-                if paths.is_empty() {
-                    return;
-                }
-                Work::Paths(paths)
-            }
-            // Queue overflow, a watch lost: whatever happened must be found by rereading.
+            // Queue overflow: whatever happened must be found by rereading.
+            Ok(event) if event.need_rescan() => Work::Rescan,
+            // Reads and opens change nothing.
+            Ok(event) if matches!(event.kind, notify::EventKind::Access(_)) => return,
+            Ok(event) => Work::Paths(event.paths),
             Err(_) => Work::Rescan,
         };
         let _ = tx.send(work);
     })?;
     if memtomem.is_dir() {
-        debouncer.watch(memtomem, RecursiveMode::Recursive)?;
+        watcher.watch(memtomem, RecursiveMode::Recursive)?;
     } else {
         // No project folder yet: watch the root until `.memtomem/` appears (see `Worker::paths`).
         let root = memtomem.parent().ok_or_else(|| notify::Error::generic("the root has no parent"))?;
-        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
     }
-    Ok(debouncer)
+    Ok(watcher)
 }
 
 struct KnownFile {
@@ -145,7 +135,7 @@ struct KnownFile {
 
 struct Worker {
     store: Arc<Store>,
-    debouncer: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
+    watcher: Option<RecommendedWatcher>,
     emit: Emit,
     known: HashMap<(Kind, String), KnownFile>,
     cached: usize,
@@ -157,23 +147,43 @@ struct Worker {
 impl Worker {
     fn new(
         store: Arc<Store>,
-        debouncer: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
+        watcher: Option<RecommendedWatcher>,
         emit: Emit,
     ) -> Worker {
-        Worker { store, debouncer, emit, known: HashMap::new(), cached: 0, extra: HashMap::new() }
+        Worker { store, watcher, emit, known: HashMap::new(), cached: 0, extra: HashMap::new() }
     }
 
     fn run(mut self, rx: &mpsc::Receiver<Work>) {
         self.scan(false);
         loop {
-            let wait = if self.debouncer.is_some() { Duration::from_secs(3600) } else { POLL_EVERY };
+            let wait = if self.watcher.is_some() { Duration::from_secs(3600) } else { POLL_EVERY };
             match rx.recv_timeout(wait) {
-                Ok(Work::Paths(paths)) => self.paths(&paths),
+                Ok(Work::Paths(mut paths)) => {
+                    // One save is a burst of events (temp, swap, history): handle it once.
+                    let until = std::time::Instant::now() + BATCH;
+                    let mut rescan = false;
+                    while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+                        match rx.recv_timeout(left) {
+                            Ok(Work::Paths(more)) => paths.extend(more),
+                            Ok(Work::Rescan) => rescan = true,
+                            Ok(Work::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                            Err(RecvTimeoutError::Timeout) => break,
+                        }
+                    }
+                    paths.sort_unstable();
+                    paths.dedup();
+                    if rescan {
+                        self.scan(true);
+                        (self.emit)(DiskEvent::Resync);
+                    } else {
+                        self.paths(&paths);
+                    }
+                }
                 Ok(Work::Rescan) => {
                     self.scan(true);
                     (self.emit)(DiskEvent::Resync);
                 }
-                Err(RecvTimeoutError::Timeout) if self.debouncer.is_none() => self.scan(true),
+                Err(RecvTimeoutError::Timeout) if self.watcher.is_none() => self.scan(true),
                 Err(RecvTimeoutError::Timeout) => {}
                 Ok(Work::Stop) | Err(RecvTimeoutError::Disconnected) => return,
             }
@@ -201,8 +211,8 @@ impl Worker {
         let mut rescan = false;
         for path in paths {
             if *path == memtomem && memtomem.is_dir() {
-                if let Some(debouncer) = self.debouncer.as_mut() {
-                    if let Err(err) = debouncer.watch(&memtomem, RecursiveMode::Recursive) {
+                if let Some(watcher) = self.watcher.as_mut() {
+                    if let Err(err) = watcher.watch(&memtomem, RecursiveMode::Recursive) {
                         tracing::warn!(target: "ctxgate::watch", "cannot watch the project folder: {err}");
                     }
                 }
@@ -276,14 +286,14 @@ impl Worker {
 
     /// A working file whose real folder is outside `.memtomem/` gets a watch of its own.
     fn watch_real_folder(&mut self, key: &(Kind, String), file: &Path) {
-        let Some(debouncer) = self.debouncer.as_mut() else { return };
+        let Some(watcher) = self.watcher.as_mut() else { return };
         let Some(dir) = file.parent() else { return };
         if dir.starts_with(self.store.memtomem_dir()) {
             return;
         }
         let owners = self.extra.entry(dir.to_path_buf()).or_default();
         if owners.is_empty() {
-            if let Err(err) = debouncer.watch(dir, RecursiveMode::NonRecursive) {
+            if let Err(err) = watcher.watch(dir, RecursiveMode::NonRecursive) {
                 tracing::warn!(target: "ctxgate::watch", "cannot watch a linked folder: {err}");
             }
         }

@@ -1,0 +1,170 @@
+//! Live-change figures (SPEC §14): latency from an external write to the `changed` event on the
+//! wire (median / p95 of 500), and the server's CPU and RSS with 50 open event streams while a
+//! writer changes one file 20 times a second for 30 s. Loopback only, bounded; prints figures,
+//! asserts nothing about speed.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a bench binary: a panic is the failure report
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const LATENCY_SAMPLES: usize = 500;
+const STREAMS: usize = 50;
+const WRITES_PER_SECOND: u64 = 20;
+const LOAD_SECONDS: u64 = 30;
+
+fn proc_field(pid: u32, file: &str, key: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap();
+    text.lines().find_map(|l| l.strip_prefix(key)).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap()
+}
+
+/// User + system CPU of the process in ms (clock ticks of 10 ms).
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    ticks as f64 * 10.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Opens `GET /api/context/events` on a raw socket; lines arrive through the reader.
+fn open_stream(host: &str) -> BufReader<TcpStream> {
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(stream, "GET /api/context/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.contains(" 200 "), "{line}");
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            return reader;
+        }
+    }
+}
+
+/// Waits for the next `changed` event whose data holds `needle`.
+fn wait_for(reader: &mut BufReader<TcpStream>, needle: &str) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line.starts_with("data:") && line.contains(needle) {
+            return;
+        }
+    }
+}
+
+fn write_external(path: &std::path::Path, text: &str) {
+    let temp = path.with_extension("tmp-bench");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, path).unwrap();
+}
+
+fn main() {
+    println!("ctxgate live-change figures (release build, loopback, 2 cores shared by writer, clients, server)");
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join(".memtomem/skills/live");
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join("SKILL.md");
+    std::fs::write(&file, "start\n").unwrap();
+    let binary = std::env::var_os("CTXGATE_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_ctxgate").into());
+    let mut child = Command::new(binary)
+        .args(["serve", "--root"])
+        .arg(root.path())
+        .args(["--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let host = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
+    let host = host.trim_start_matches("http://").trim_end_matches('/').to_owned();
+
+    // Latency: write, then time until the event carrying the new content's marker arrives.
+    let mut reader = open_stream(&host);
+    let mut latencies = Vec::with_capacity(LATENCY_SAMPLES);
+    for i in 0..LATENCY_SAMPLES {
+        let text = format!("sample {i}\n");
+        let etag = {
+            use sha2::{Digest, Sha256};
+            hex::encode(Sha256::digest(text.as_bytes()))
+        };
+        let start = Instant::now();
+        write_external(&file, &text);
+        wait_for(&mut reader, &etag);
+        latencies.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    drop(reader);
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    println!("external write -> `changed` event on the wire, {LATENCY_SAMPLES} samples:");
+    println!(
+        "  median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.95),
+        latencies[latencies.len() - 1]
+    );
+
+    // Load: 50 streams draining events, one writer at 20 Hz for 30 s.
+    let stop = Arc::new(AtomicBool::new(false));
+    let received = Arc::new(AtomicUsize::new(0));
+    let readers: Vec<_> = (0..STREAMS)
+        .map(|_| {
+            let mut reader = open_stream(&host);
+            reader.get_ref().set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+            let (stop, received) = (stop.clone(), received.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while !stop.load(Ordering::Relaxed) {
+                    match reader.read(&mut buf) {
+                        Ok(0) => return,
+                        Ok(n) => {
+                            received.fetch_add(buf[..n].iter().filter(|b| **b == b'\n').count(), Ordering::Relaxed);
+                        }
+                        Err(_) => {}
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let rss_before = proc_field(pid, "status", "VmRSS:") as f64 / 1024.0;
+    let cpu_before = cpu_ms(pid);
+    let started = Instant::now();
+    let mut writes = 0u64;
+    while started.elapsed() < Duration::from_secs(LOAD_SECONDS) {
+        write_external(&file, &format!("load {writes}\n"));
+        writes += 1;
+        let next = Duration::from_millis(1000 / WRITES_PER_SECOND) * u32::try_from(writes).unwrap();
+        if let Some(wait) = next.checked_sub(started.elapsed()) {
+            std::thread::sleep(wait);
+        }
+    }
+    let cpu = cpu_ms(pid) - cpu_before;
+    let rss_after = proc_field(pid, "status", "VmRSS:") as f64 / 1024.0;
+    stop.store(true, Ordering::Relaxed);
+    for r in readers {
+        let _ = r.join();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    println!("{STREAMS} open streams, {writes} external writes at {WRITES_PER_SECOND}/s for {LOAD_SECONDS} s:");
+    println!(
+        "  server CPU {:.1}% of one core ({:.2} ms per write), RSS {:.1} MiB before, {:.1} MiB after; {} event lines received",
+        cpu / (LOAD_SECONDS as f64 * 10.0),
+        cpu / writes as f64,
+        rss_before,
+        rss_after,
+        received.load(Ordering::Relaxed)
+    );
+}
