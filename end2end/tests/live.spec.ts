@@ -85,3 +85,18 @@ test('two tabs on one file: a save in one, the clean other follows', async ({ pa
   await expect(other.locator('.dirty-marker')).toHaveCount(0);
   await other.close();
 });
+
+test('the list page shows a skill another process created, and a half-typed New form survives', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+  await streamLive(page);
+  const form = page.locator('#new-agents');
+  await form.getByLabel('Name').fill('half-typed');
+  const folder = path.join(process.env.CTXGATE_E2E_ROOT as string, '.memtomem/skills/from-elsewhere');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'SKILL.md'), '# made by another program\n');
+  await expect(page.locator('#type-skills').getByRole('link', { name: 'from-elsewhere' })).toBeVisible();
+  await expect(form.getByLabel('Name')).toHaveValue('half-typed');
+  fs.rmSync(folder, { recursive: true });
+  await expect(page.locator('#type-skills').getByRole('link', { name: 'from-elsewhere' })).toHaveCount(0);
+});

@@ -4,6 +4,7 @@ use super::editor::type_msg;
 use super::errors::error_text;
 use super::history::{now_secs, parse_utc_seconds, relative_time};
 use super::i18n_ctx::use_i18n;
+use super::live::{use_live_events, LiveEvent};
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{create_artifact, delete_artifact, get_overview, list_trash, restore_trash};
 use crate::api::{name_problem, ApiError, ArtifactType, CreateRequest, ListEntry, Overview, TrashItemBody};
@@ -40,6 +41,19 @@ pub fn HomePage() -> impl IntoView {
         data.refetch();
         trash.refetch();
     });
+    // Live (§14): another program created, changed or removed something. The lists update in
+    // place (no refetch of the tables, so a half-typed New form keeps its text).
+    let live = RwSignal::new(None::<Overview>);
+    use_live_events(move |event| {
+        if matches!(event, LiveEvent::Removed { .. } | LiveEvent::Recheck) {
+            trash.refetch();
+        }
+        spawn_local(async move {
+            if let Ok(overview) = get_overview().await {
+                live.set(Some(overview));
+            }
+        });
+    });
     let filter = RwSignal::new(String::new());
     view! {
         <Title text=i18n.t(Msg::AppTitle) />
@@ -57,7 +71,7 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(overview) => view! { <OverviewTables overview filter refetch /> }.into_any(),
+                        Ok(overview) => view! { <OverviewTables overview live filter refetch /> }.into_any(),
                         Err(err) => view! { <p class="error">{move || error_text(i18n.lang(), &err)}</p> }.into_any(),
                     }
                 })}
@@ -73,7 +87,13 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn OverviewTables(overview: Overview, filter: RwSignal<String>, refetch: Callback<()>) -> impl IntoView {
+fn OverviewTables(
+    overview: Overview,
+    /// Newer lists heard from the disk; they replace what is shown.
+    live: RwSignal<Option<Overview>>,
+    filter: RwSignal<String>,
+    refetch: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let remove = move |kind: ArtifactType, name: String| {
@@ -91,23 +111,28 @@ fn OverviewTables(overview: Overview, filter: RwSignal<String>, refetch: Callbac
             }
         });
     };
-    let total: usize = ArtifactType::ALL.iter().map(|k| overview.entries(*k).len()).sum();
-    let overview = StoredValue::new(overview);
+    let overview = RwSignal::new(overview);
+    Effect::new(move |_| {
+        if let Some(newer) = live.get() {
+            overview.set(newer);
+        }
+    });
+    let total = move || overview.with(|o| ArtifactType::ALL.iter().map(|k| o.entries(*k).len()).sum::<usize>());
     let matches = move |entry: &ListEntry| {
         let needle = filter.get().to_lowercase();
         needle.is_empty() || entry.name.to_lowercase().contains(&needle)
     };
     let shown = move || {
-        overview.with_value(|o| {
+        overview.with(|o| {
             ArtifactType::ALL.iter().map(|k| o.entries(*k).iter().filter(|e| matches(e)).count()).sum::<usize>()
         })
     };
     view! {
         <p class="project">
-            {i18n.t(Msg::Project)}": " <code>{overview.with_value(|o| o.canonical_root.clone())}</code>
+            {i18n.t(Msg::Project)}": " <code>{overview.with(|o| o.canonical_root.clone())}</code>
         </p>
         <p id="shown-count">
-            {move || i18n.lang().format(Msg::Showing, &[("shown", &shown().to_string()), ("total", &total.to_string())])}
+            {move || i18n.lang().format(Msg::Showing, &[("shown", &shown().to_string()), ("total", &total().to_string())])}
         </p>
         {ArtifactType::ALL
             .into_iter()
@@ -118,7 +143,7 @@ fn OverviewTables(overview: Overview, filter: RwSignal<String>, refetch: Callbac
                         <ul class="artifacts">
                             {move || {
                                 overview
-                                    .with_value(|o| {
+                                    .with(|o| {
                                         o.entries(kind)
                                             .iter()
                                             .filter(|e| matches(e))
