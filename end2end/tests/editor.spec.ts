@@ -89,7 +89,7 @@ test('conflict dialog: shape, draft first, focus start, trap and Reload', async 
   await expect(box.locator('pre').nth(0)).toHaveText('line one\nline two\nmine\n');
   await expect(box.locator('pre').nth(1)).toHaveText('line one\nline two\ndrift\n');
   await expect(box.locator('h3')).toHaveText(['Your edits', 'Current on disk']);
-  await expect(box.getByRole('button')).toHaveText([RELOAD, DIFF, FORCE]);
+  await expect(box.getByRole('button')).toHaveText([RELOAD, 'Merge', DIFF, FORCE]);
   await expect(box.getByRole('button', { name: FORCE })).toHaveClass(/danger/);
   await expect(saveButton(page)).toBeDisabled();
 
@@ -248,7 +248,7 @@ test('Korean after switching, kept across a reload and rendered by the server', 
   drift(workingFile('skills', 'korean'));
   await page.getByRole('button', { name: '저장', exact: true }).click();
   await expect(page.getByRole('alertdialog', { name: '디스크에서 파일이 변경되었습니다' })).toBeVisible();
-  await expect(dialog(page).getByRole('button')).toHaveText(['다시 불러오기 (내 수정 버리기)', '비교 편집기 열기', '강제 저장 (덮어쓰기)']);
+  await expect(dialog(page).getByRole('button')).toHaveText(['다시 불러오기 (내 수정 버리기)', '병합', '비교 편집기 열기', '강제 저장 (덮어쓰기)']);
   await page.keyboard.press('Escape');
   await page.getByLabel('언어').selectOption('en');
 });

@@ -100,3 +100,18 @@ test('the list page shows a skill another process created, and a half-typed New 
   fs.rmSync(folder, { recursive: true });
   await expect(page.locator('#type-skills').getByRole('link', { name: 'from-elsewhere' })).toHaveCount(0);
 });
+
+test('Merge now with a change elsewhere in the file puts both in the buffer', async ({ page }) => {
+  await createArtifact(page, 'skills', 'live-merge', 'top\nmiddle\nbottom\n');
+  await openEditor(page, 'skills', 'live-merge');
+  await streamLive(page);
+  await content(page).fill('top\nmiddle\nbottom, edited here\n');
+  writeExternal(workingFile('skills', 'live-merge'), 'top, edited by an agent\nmiddle\nbottom\n');
+  const notice = page.locator('#ctx-disk-notice');
+  await notice.getByRole('button', { name: 'Merge now' }).click();
+  await expect(content(page)).toHaveValue('top, edited by an agent\nmiddle\nbottom, edited here\n');
+  await expect(page.getByRole('status')).toContainText('Merged with the version on disk — review and Save.');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toContainText('"live-merge" saved');
+  expect(fs.readFileSync(workingFile('skills', 'live-merge'), 'utf8')).toBe('top, edited by an agent\nmiddle\nbottom, edited here\n');
+});

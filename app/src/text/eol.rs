@@ -123,10 +123,14 @@ pub fn restore(original: &str, edited: &str) -> String {
         if i == last && !ends_with_newline {
             break;
         }
-        let ending = match same_as[i].map(|k| old[k].1) {
+        let mut ending = match same_as[i].map(|k| old[k].1) {
             Some(ending) if !ending.is_empty() => ending,
             _ => dominant,
         };
+        // A lone CR, then an empty line ending in LF, would read back as one CRLF: one line lost.
+        if ending == "\n" && line.is_empty() && out.ends_with('\r') {
+            ending = "\r";
+        }
         out.push_str(ending);
     }
     out
@@ -153,6 +157,9 @@ mod tests {
         // Text added after a last line without ending gives that line the dominant ending.
         assert_eq!(restore("a\r\nb", "a\nb\nc"), "a\r\nb\r\nc");
         assert_eq!(restore("a\nb\n", "a\nb"), "a\nb");
+        // An emptied or inserted empty line after a lone-CR line stays a line of its own.
+        assert_eq!(restore("a\rb\n", "a\n\n"), "a\r\r");
+        assert_eq!(restore("a\rb\n", "a\n\nb\n"), "a\r\rb\n");
     }
 
     #[test]
@@ -167,6 +174,13 @@ mod tests {
         #[test]
         fn any_mix_round_trips(file in "[ab\\r\\n]{0,40}") {
             prop_assert_eq!(restore(&file, &to_lf(&file)), file);
+        }
+
+        /// Whatever the edit, the bytes written read back as exactly the buffer: endings never
+        /// merge two lines (a lone CR followed by an empty LF line would read as one CRLF).
+        #[test]
+        fn saved_bytes_read_back_as_the_buffer(file in "[ab\\r\\n]{0,30}", edited in "[ab\\n]{0,30}") {
+            prop_assert_eq!(to_lf(&restore(&file, &edited)), edited);
         }
 
         /// Editing one line changes the bytes of that line only.

@@ -8,12 +8,14 @@ use super::errors::error_text;
 use super::history::HistoryPanel;
 use super::i18n_ctx::use_i18n;
 use super::live::{use_live_events, LiveEvent};
+use super::merge_panel::MergePanel;
 use super::nav_guard::use_nav_guard;
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{create_artifact, get_artifact, get_project_info, save_artifact, ProjectInfo};
 use crate::api::{ApiError, ArtifactBody, ArtifactType, CreateRequest, Etag, MtimeNs, UpdateRequest};
 use crate::i18n::Msg;
 use crate::text::draft::Draft;
+use crate::text::merge::{merge3_parts, MergePart};
 use crate::text::{diff_lines, eol, DiffLine};
 use leptos::html;
 use leptos::prelude::*;
@@ -291,6 +293,63 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         });
     });
 
+    // Merge (§12). The merged text becomes the buffer and the disk version "loaded"; nothing is
+    // written until the user saves (a normal guarded save). The draft follows the new base.
+    let merge_parts = RwSignal::new(None::<Vec<MergePart>>);
+    let merge_disk = StoredValue::new(None::<Loaded>);
+    let apply_merge = move |merged: String, disk: Loaded| {
+        stash(&merged, &disk);
+        placed_text.set(merged.clone());
+        buffer.set(merged);
+        loaded.set(disk);
+    };
+    // Merges `mine` and `disk` from `base`: clean → applied at once; conflicts → the panel.
+    let start_merge = move |base: &str, mine: &str, disk: Loaded| {
+        let parts = merge3_parts(base, mine, &disk.content);
+        if parts.iter().any(|p| matches!(p, MergePart::Conflict { .. })) {
+            merge_disk.set_value(Some(disk));
+            merge_parts.set(Some(parts));
+        } else {
+            let merged: String = parts
+                .into_iter()
+                .map(|p| match p {
+                    MergePart::Clean(text) => text,
+                    MergePart::Conflict { mine, .. } => mine,
+                })
+                .collect();
+            apply_merge(merged, disk);
+            toasts.push(ToastKind::Info, i18n.lang().text(Msg::MergeDone));
+        }
+    };
+    // The dialog says the outcome as it opens; an unknown base (no version tokens) cannot merge.
+    let merge_conflicts = Memo::new(move |_| {
+        conflict.with(|c| {
+            c.as_ref().filter(|c| c.stale.etag != Etag::default()).map(|c| {
+                merge3_parts(&c.stale.content, &c.mine, &c.disk.content)
+                    .iter()
+                    .filter(|p| matches!(p, MergePart::Conflict { .. }))
+                    .count()
+            })
+        })
+    });
+    let on_merge = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else { return };
+        conflict.set(None);
+        start_merge(&c.stale.content, &c.mine, c.disk);
+        end_flow();
+    });
+    let on_merge_apply = Callback::new(move |merged: String| {
+        if let Some(disk) = merge_disk.get_value() {
+            apply_merge(merged, disk);
+        }
+        merge_disk.set_value(None);
+        merge_parts.set(None);
+    });
+    let on_merge_cancel = Callback::new(move |()| {
+        merge_disk.set_value(None);
+        merge_parts.set(None);
+    });
+
     // "Restore into editor": the buffer becomes that version; Save applies it through the guard.
     let on_restore = Callback::new(move |(text, id): (String, String)| {
         let text = eol::to_lf(&text);
@@ -371,6 +430,14 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         LiveEvent::Recheck => recheck(),
         _ => {}
     });
+    // "Merge now": the same merge, against the version the notice announced.
+    let on_merge_now = Callback::new(move |()| {
+        if let Some(DiskNotice::Changed(fresh)) = notice.get_untracked() {
+            let base = loaded.with_untracked(|l| l.content.clone());
+            start_merge(&base, &buffer.get_untracked(), fresh);
+        }
+        notice.set(None);
+    });
     let on_compare = Callback::new(move |()| {
         if let Some(DiskNotice::Changed(fresh)) = notice.get_untracked() {
             diff_against.set(Some(fresh.content));
@@ -440,8 +507,9 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                     </span>
                 </Show>
             </h1>
-            <DiskNoticeView notice on_compare on_recreate />
+            <DiskNoticeView notice on_merge_now on_compare on_recreate />
             <DiffBanner buffer diff_against />
+            <MergePanel parts=merge_parts.into() on_apply=on_merge_apply on_cancel=on_merge_cancel />
             <label for="editor-content" class="content-label">{i18n.t(Msg::Content)}</label>
             <textarea
                 id="editor-content"
@@ -479,7 +547,16 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                 </section>
             })}
         </article>
-        <ConflictDialog open=dialog_open texts=Signal::from(dialog_texts) on_reload on_diff on_force on_dismiss />
+        <ConflictDialog
+            open=dialog_open
+            texts=Signal::from(dialog_texts)
+            on_reload
+            on_diff
+            on_force
+            on_dismiss
+            merge_conflicts=merge_conflicts
+            on_merge
+        />
     }
 }
 
@@ -487,6 +564,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
 #[component]
 fn DiskNoticeView(
     notice: RwSignal<Option<DiskNotice>>,
+    on_merge_now: Callback<()>,
     on_compare: Callback<()>,
     on_recreate: Callback<()>,
 ) -> impl IntoView {
@@ -505,6 +583,9 @@ fn DiskNoticeView(
                             .into_any()
                     } else {
                         view! {
+                            <button type="button" class="primary" on:click=move |_| on_merge_now.run(())>
+                                {i18n.t(Msg::MergeNow)}
+                            </button>
                             <button type="button" on:click=move |_| on_compare.run(())>{i18n.t(Msg::Compare)}</button>
                         }
                             .into_any()
