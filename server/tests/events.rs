@@ -213,3 +213,30 @@ fn sigterm_with_open_streams_exits_within_two_seconds() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
     drop(streams);
 }
+
+/// Two quick saves through ctxgate: the watcher may see only the last, but it never records a
+/// version history already holds as `external` again.
+#[test]
+fn quick_saves_leave_no_duplicate_history() {
+    let server = Server::start();
+    let (_, v1) = common::create(&server, "skills", "quick", "v1\n");
+    let stream = Stream::open(&server);
+    synced(&server, &stream);
+    let put = |content: &str, etag: &str| {
+        let (status, body) =
+            json(server.put("/api/context/skills/quick", &json!({"content": content, "mtime_ns": "0", "etag": etag})));
+        assert_eq!(status, 200, "{body}");
+        body["etag"].as_str().unwrap().to_owned()
+    };
+    let v2 = put("v2\n", &v1);
+    let v3 = put("v3\n", &v2);
+    loop {
+        let (event, data) = stream.next();
+        if event == "changed" && data["etag"] == v3.as_str() {
+            break;
+        }
+    }
+    let (_, body) = json(server.get("/api/context/skills/quick/history"));
+    let reasons: Vec<&str> = body["entries"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["save", "save"]);
+}

@@ -272,6 +272,11 @@ impl Store {
     /// `external`; returns the entry id.
     pub fn keep_external(&self, kind: Kind, name: &str, bytes: &[u8], mtime: MtimeNs) -> io::Result<String> {
         let etag = etag_of(bytes);
+        // The watcher may have missed versions in between (two quick saves): content already
+        // kept anywhere in this artifact's history is not kept twice.
+        if let Some(kept) = self.history.list(kind, name).into_iter().find(|entry| entry.etag == etag) {
+            return Ok(kept.id);
+        }
         self.history.keep_bytes((kind, name), history::Reason::External, history::Version { bytes, etag: &etag, mtime })
     }
 
