@@ -237,6 +237,7 @@ fn quick_saves_leave_no_duplicate_history() {
         }
     }
     let (_, body) = json(server.get("/api/context/skills/quick/history"));
-    let reasons: Vec<&str> = body["entries"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> =
+        body["entries"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap()).collect();
     assert_eq!(reasons, ["save", "save"]);
 }

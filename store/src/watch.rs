@@ -145,11 +145,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(
-        store: Arc<Store>,
-        watcher: Option<RecommendedWatcher>,
-        emit: Emit,
-    ) -> Worker {
+    fn new(store: Arc<Store>, watcher: Option<RecommendedWatcher>, emit: Emit) -> Worker {
         Worker { store, watcher, emit, known: HashMap::new(), cached: 0, extra: HashMap::new() }
     }
 
