@@ -43,6 +43,29 @@ test('text typed before hydration is kept, marks the page dirty and is saved', a
   expect(errors).toEqual([]);
 });
 
+test('text typed into the New form before hydration is kept and created', async ({ page }) => {
+  const errors = collectErrors(page);
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(0);
+  const form = page.locator('#new-commands');
+  await form.getByLabel('Name').fill('early-new');
+  await form.getByLabel('Content').fill('typed early\n');
+  release();
+  await hydrated(page);
+  await expect(form.getByLabel('Name')).toHaveValue('early-new');
+  await expect(form.getByLabel('Content')).toHaveValue('typed early\n');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/commands\/early-new$/);
+  expect(fs.readFileSync(workingFile('commands', 'early-new'), 'utf8')).toBe('typed early\n');
+  expect(errors).toEqual([]);
+});
+
 test('a Ctrl+click on a link opens no prompt and keeps the guard armed', async ({ page, context }) => {
   await createArtifact(page, 'skills', 'guard-armed', 'text\n');
   await openEditor(page, 'skills', 'guard-armed');

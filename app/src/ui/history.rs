@@ -52,7 +52,6 @@ pub fn HistoryPanel(
     let pick_ticket = StoredValue::new(0u64);
     let heading_ref = NodeRef::<html::H2>::new();
     // Where focus was when the panel opened (the editor's "History" button), to return it there.
-    let opener = StoredValue::new_local(None::<leptos::web_sys::HtmlElement>);
 
     let load_list = move || {
         let ticket = list_ticket.get_value() + 1;
@@ -109,7 +108,7 @@ pub fn HistoryPanel(
         if is_open {
             load_list();
             if was_open != Some(true) {
-                remember_focus(opener);
+                remember_focus();
                 // Focus the heading once it is in the DOM, so keyboard users start inside.
                 request_animation_frame(move || {
                     if let Some(heading) = heading_ref.get_untracked() {
@@ -144,13 +143,7 @@ pub fn HistoryPanel(
     let close = move || {
         open.set(false);
         // Back to whatever opened the panel, once Leptos has removed it.
-        request_animation_frame(move || {
-            opener.with_value(|el| {
-                if let Some(el) = el {
-                    let _ = el.focus();
-                }
-            });
-        });
+        request_animation_frame(give_focus_back);
     };
 
     view! {
@@ -290,16 +283,30 @@ pub fn reason_msg(reason: HistoryReason) -> Msg {
     }
 }
 
-/// Remembers the focused element (browser only), so closing can give focus back.
-fn remember_focus(opener: StoredValue<Option<leptos::web_sys::HtmlElement>, LocalStorage>) {
+// The element that had focus when the panel opened (one panel per page). Browser only: a
+// component-owned `StoredValue::new_local` is also created while the server renders, and the
+// server drops it on another thread, which panics and cuts the page off (empty response).
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static OPENER: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Remembers the focused element, so closing can give focus back.
+fn remember_focus() {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         let active = document().active_element().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-        opener.set_value(active);
+        OPENER.with(|opener| *opener.borrow_mut() = active);
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = opener;
+}
+
+/// Focus back to whatever opened the panel.
+fn give_focus_back() {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = OPENER.with(|opener| opener.borrow_mut().take()) {
+        let _ = el.focus();
+    }
 }
 
 /// Seconds since the Unix epoch: the browser's clock in the browser, the system's on the server.

@@ -295,19 +295,39 @@ fn confirm(question: &str) -> bool {
     }
 }
 
+/// In the browser: the current value of the form field `id` already in the page (typed into the
+/// server-rendered form before the wasm ran, or into the form this one replaces); empty if none.
+fn typed_value(id: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let field = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+        field
+            .and_then(|field| js_sys::Reflect::get(&field, &wasm_bindgen::JsValue::from_str("value")).ok())
+            .and_then(|value| value.as_string())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        String::new()
+    }
+}
+
 /// "New": name + content; the name rule is checked here and again by the server.
 #[component]
 fn NewForm(kind: ArtifactType) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let navigate = leptos_router::hooks::use_navigate();
-    let name = RwSignal::new(String::new());
-    let content = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let form_id = format!("new-{}", kind.plural());
     let name_id = format!("new-{}-name", kind.plural());
     let content_id = format!("new-{}-content", kind.plural());
+    // Hydration (and a re-render of the list) would set the fields back to empty: keep what the
+    // user typed into them first.
+    let name = RwSignal::new(typed_value(&name_id));
+    let content = RwSignal::new(typed_value(&content_id));
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let error_id = format!("new-{}-error", kind.plural());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
