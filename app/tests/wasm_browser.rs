@@ -184,8 +184,10 @@ async fn merge_panel_decides_counts_and_applies() {
     use app::text::merge::{merge3_parts, MergePart};
     use app::ui::merge_panel::MergePanel;
     use leptos::prelude::*;
-    let mine = MERGE_BASE.replace("# Review", "# Code review").replace("Be kind.", "Be kind and specific.");
-    let theirs = MERGE_BASE.replace("# Review", "# Careful review").replace("Be kind.", "Be very kind.");
+    // The same word changed two ways in two places: two conflicts (different words of one line
+    // would merge cleanly, §11).
+    let mine = MERGE_BASE.replace("# Review", "# Code review").replace("Be kind.", "Be patient.");
+    let theirs = MERGE_BASE.replace("# Review", "# Careful review").replace("Be kind.", "Be brief.");
     let parts = RwSignal::new(Some(merge3_parts(MERGE_BASE, &mine, &theirs)));
     let applied = RwSignal::new(None::<String>);
     let cancelled = RwSignal::new(false);
@@ -231,7 +233,7 @@ async fn merge_panel_decides_counts_and_applies() {
     settle().await;
     assert_eq!(
         applied.get_untracked().as_deref(),
-        Some("# Careful review\n\nCheck the diff.\nRun the tests.\n\nBe kind and specific.\nBe very kind.\n")
+        Some("# Careful review\n\nCheck the diff.\nRun the tests.\n\nBe patient.\nBe brief.\n")
     );
     click(&panel, ".merge-actions button:not(.primary)");
     settle().await;
