@@ -5,9 +5,11 @@
 mod history;
 mod kind;
 mod names;
+mod sync;
 mod tokens;
 
 pub use history::{is_history_id, HistoryReason, HISTORY_ID_RULE};
 pub use kind::Kind;
 pub use names::{validate_name, NameError, MAX_NAME_LEN};
+pub use sync::SyncStatus;
 pub use tokens::{Etag, MtimeNs, ETAG_RULE, MTIME_RULE};

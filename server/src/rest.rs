@@ -2,14 +2,14 @@
 //! validation of the wire format here, everything else in `app::api::backend::Backend`.
 
 use app::api::backend::Backend;
-use app::api::parse::{parse_create, parse_if_match, parse_update};
+use app::api::parse::{parse_create, parse_if_match, parse_import, parse_sync, parse_update};
 use app::api::{ApiError, ArtifactType};
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::limit::MAX_BODY_BYTES;
@@ -18,6 +18,29 @@ pub fn routes(backend: Backend) -> Router {
     Router::new()
         .route("/api/context/{type}", get(list).post(create))
         .route("/api/context/{type}/{name}", get(read).put(update).delete(remove))
+        // `sync` and `import` are also artifact names: GET, PUT and DELETE there still reach
+        // the artifact (as in memtomem, whose router tries the artifact route first).
+        .route(
+            "/api/context/{type}/sync",
+            post(sync_all)
+                .get(|b: State<Backend>, Path(kind): Path<String>| read(b, Path((kind, "sync".into()))))
+                .put(|b: State<Backend>, Path(kind): Path<String>, h: HeaderMap, body: Body| {
+                    update(b, Path((kind, "sync".into())), h, body)
+                })
+                .delete(|b: State<Backend>, Path(kind): Path<String>| remove(b, Path((kind, "sync".into())))),
+        )
+        .route(
+            "/api/context/{type}/import",
+            post(import_all)
+                .get(|b: State<Backend>, Path(kind): Path<String>| read(b, Path((kind, "import".into()))))
+                .put(|b: State<Backend>, Path(kind): Path<String>, h: HeaderMap, body: Body| {
+                    update(b, Path((kind, "import".into())), h, body)
+                })
+                .delete(|b: State<Backend>, Path(kind): Path<String>| remove(b, Path((kind, "import".into())))),
+        )
+        .route("/api/context/{type}/{name}/sync", post(sync_one))
+        .route("/api/context/{type}/{name}/import", post(import_one))
+        .route("/api/context/{type}/{name}/diff", get(diff))
         .route("/api/context/{type}/{name}/history", get(history))
         .route("/api/context/{type}/{name}/history/{id}", get(history_entry))
         .route("/api/context/trash", get(trash))
@@ -73,9 +96,16 @@ async fn json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
 
 async fn list(State(backend): State<Backend>, Path(kind): Path<String>) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
-    let rows = backend.list(kind).await?;
+    let (rows, runtime_only) = backend.listing(kind).await?;
+    let mut items = serde_json::to_value(rows).map_err(|_| ApiError::Internal)?;
+    if let serde_json::Value::Array(items) = &mut items {
+        // Runtime-only items follow the canonical ones (SPEC §15), `canonical_path: null`.
+        for entry in runtime_only {
+            items.push(serde_json::json!({"name": entry.name, "canonical_path": null, "runtimes": entry.runtimes}));
+        }
+    }
     let mut body = serde_json::Map::new();
-    body.insert(kind.plural().to_owned(), serde_json::to_value(rows).map_err(|_| ApiError::Internal)?);
+    body.insert(kind.plural().to_owned(), items);
     body.insert("canonical_root".into(), serde_json::Value::String(backend.canonical_root().to_owned()));
     Ok(Json(body).into_response())
 }
@@ -160,4 +190,81 @@ async fn trash(State(backend): State<Backend>) -> Result<Response, ApiError> {
 
 async fn restore(State(backend): State<Backend>, Path(id): Path<String>) -> Result<Response, ApiError> {
     Ok((StatusCode::CREATED, Json(backend.restore_trash(id).await?)).into_response())
+}
+
+/// An optional JSON body (sync and import may be sent without one): empty is `None`; otherwise
+/// the same content-type and size rules as every other body.
+async fn optional_json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::TooLarge);
+    }
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError::TooLarge)?;
+    if bytes.is_empty() {
+        return Ok(bytes);
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    Ok(bytes)
+}
+
+async fn sync_all(
+    State(backend): State<Backend>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    parse_sync(&optional_json_body(&headers, body).await?)?;
+    Ok(Json(backend.sync(kind, None).await?).into_response())
+}
+
+async fn sync_one(
+    State(backend): State<Backend>,
+    Path((kind, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+    parse_sync(&optional_json_body(&headers, body).await?)?;
+    Ok(Json(backend.sync(kind, Some(name)).await?).into_response())
+}
+
+async fn import_all(
+    State(backend): State<Backend>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    let request = parse_import(&optional_json_body(&headers, body).await?)?;
+    Ok(Json(backend.import(kind, None, request).await?).into_response())
+}
+
+async fn import_one(
+    State(backend): State<Backend>,
+    Path((kind, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+    let request = parse_import(&optional_json_body(&headers, body).await?)?;
+    Ok(Json(backend.import(kind, Some(name), request).await?).into_response())
+}
+
+async fn diff(
+    State(backend): State<Backend>,
+    Path((kind, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = artifact_type(&kind)?;
+    Ok(Json(backend.diff(kind, name).await?).into_response())
 }

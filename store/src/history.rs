@@ -4,6 +4,8 @@
 //! ```text
 //! .gitignore                          "*": git ignores all of it with no setup
 //! <type>/<name>/<id>.<reason>.<etag>  one entry: the replaced bytes, nothing else
+//! <type>/<name>/<id>.<reason>.<etag>.<runtime>   a runtime's file replaced by sync (§15)
+//! <type>/<name>/runtime-trees/<id>.<runtime>/    a runtime's skill folder as sync found it
 //! trash/<id>/meta.json                {type, name, deleted_at}
 //! trash/<id>/folder | trash/<id>/flat.md   the artifact as it was (folder moved whole)
 //! ```
@@ -39,7 +41,29 @@ pub struct HistoryEntry {
     pub etag: Etag,
     pub mtime_ns: MtimeNs,
     pub size: u64,
+    /// The runtime whose file this was (`claude_agents`, …), for files replaced by sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
 }
+
+/// The parts of an entry's file name: `<id>.<reason>.<etag>[.<runtime>]`.
+struct EntryName<'a> {
+    id: &'a str,
+    reason: &'a str,
+    etag: &'a str,
+    runtime: Option<&'a str>,
+}
+
+fn parse_entry_name(name: &str) -> Option<EntryName<'_>> {
+    let mut parts = name.splitn(4, '.');
+    let (id, reason, etag) = (parts.next()?, parts.next()?, parts.next()?);
+    let runtime = parts.next();
+    let runtime_ok = runtime.is_none_or(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+    (is_valid_id(id) && runtime_ok).then_some(EntryName { id, reason, etag, runtime })
+}
+
+/// Folder (inside an artifact's history) holding runtime skill folders displaced by sync.
+const RUNTIME_TREES: &str = "runtime-trees";
 
 /// One deleted artifact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,12 +134,15 @@ impl Index {
         Ok(Index { stamp: Some(stamp), names })
     }
 
-    /// The newest entry's id when it holds `etag`'s bytes.
+    /// The newest entry's id when it holds `etag`'s bytes of the same file (the working file
+    /// when `runtime` is `None`).
     fn newest_with(&self, etag: &Etag) -> Option<&str> {
-        let newest = self.names.last()?;
-        let mut parts = newest.splitn(3, '.');
-        let (id, _, tag) = (parts.next()?, parts.next()?, parts.next()?);
-        (tag == etag.as_str()).then_some(id)
+        self.newest_of(etag, None)
+    }
+
+    fn newest_of(&self, etag: &Etag, runtime: Option<&str>) -> Option<&str> {
+        let newest = parse_entry_name(self.names.last()?)?;
+        (newest.etag == etag.as_str() && newest.runtime == runtime).then_some(newest.id)
     }
 }
 
@@ -233,6 +260,60 @@ impl History {
         })
     }
 
+    /// Keeps a runtime's file that sync is about to replace (reason `sync`, with the runtime);
+    /// returns the entry id.
+    pub(crate) fn keep_runtime_bytes(
+        &self,
+        (kind, name): (Kind, &str),
+        runtime: &str,
+        version: Version<'_>,
+    ) -> io::Result<String> {
+        let dir = self.artifact_dir(kind, name);
+        self.with_index(&dir, |index| {
+            if let Some(id) = index.newest_of(version.etag, Some(runtime)) {
+                return Ok(id.to_owned());
+            }
+            let id = new_id(SystemTime::now());
+            let file_name = format!("{id}.{}.{}.{runtime}", Reason::Sync.word(), version.etag);
+            self.write_entry(&dir.join(&file_name), version.bytes, version.mtime)?;
+            index.names.push(file_name);
+            retain(&dir, index);
+            Ok(id)
+        })
+    }
+
+    /// Moves a runtime's displaced skill folder (`tree`, already detached from the runtime) in
+    /// whole, so its other files — and a late write into it — are kept too. Trees follow the
+    /// retention of entries.
+    /// Makes sure [`History::keep_runtime_tree`] can take a folder for this artifact (called
+    /// before a runtime folder is swapped out, so a history that cannot be written refuses the
+    /// sync instead).
+    pub(crate) fn prepare_runtime_trees(&self, kind: Kind, name: &str) -> io::Result<()> {
+        self.ensure(&self.artifact_dir(kind, name).join(RUNTIME_TREES))
+    }
+
+    pub(crate) fn keep_runtime_tree(
+        &self,
+        (kind, name): (Kind, &str),
+        runtime: &str,
+        id: &str,
+        tree: &Path,
+    ) -> io::Result<()> {
+        let trees = self.artifact_dir(kind, name).join(RUNTIME_TREES);
+        self.ensure(&trees)?;
+        move_path(tree, &trees.join(format!("{id}.{runtime}")))?;
+        let mut names: Vec<String> = fs::read_dir(&trees)?
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.split('.').next().is_some_and(is_valid_id))
+            .collect();
+        names.sort_unstable();
+        for gone in retain_names(&mut Index { stamp: None, names }) {
+            let _ = fs::remove_dir_all(trees.join(gone));
+        }
+        Ok(())
+    }
+
     /// Temp + fsync + rename: the entry appears whole or not at all.
     fn write_entry(&self, path: &Path, bytes: &[u8], mtime: MtimeNs) -> io::Result<()> {
         let temp = path.with_extension("partial");
@@ -259,19 +340,16 @@ impl History {
             .flatten()
             .filter_map(|e| {
                 let file_name = e.file_name().into_string().ok()?;
-                let mut parts = file_name.splitn(3, '.');
-                let (id, reason, etag) = (parts.next()?, parts.next()?, parts.next()?);
-                if !is_valid_id(id) {
-                    return None;
-                }
+                let parts = parse_entry_name(&file_name)?;
                 let meta = e.metadata().ok()?;
                 let entry = HistoryEntry {
-                    id: id.to_owned(),
-                    at: rfc3339(id_time(id)),
-                    reason: Reason::from_word(reason)?,
-                    etag: Etag::parse(etag)?,
+                    id: parts.id.to_owned(),
+                    at: rfc3339(id_time(parts.id)),
+                    reason: Reason::from_word(parts.reason)?,
+                    etag: Etag::parse(parts.etag)?,
                     mtime_ns: mtime_ns(&meta),
                     size: meta.len(),
+                    runtime: parts.runtime.map(str::to_owned),
                 };
                 Some((entry, e.path()))
             })
@@ -361,6 +439,13 @@ impl History {
 /// Drops what retention no longer keeps, oldest first: beyond the newest `KEEP_NEWEST`, entries
 /// older than a day, and anything beyond `KEEP_MAX`. Only this artifact's folder is touched.
 fn retain(dir: &Path, index: &mut Index) {
+    for name in retain_names(index) {
+        let _ = fs::remove_file(dir.join(name));
+    }
+}
+
+/// Takes the names retention drops out of `index` and returns them.
+fn retain_names(index: &mut Index) -> Vec<String> {
     let young_after = SystemTime::now() - KEEP_YOUNG;
     let len = index.names.len();
     let drop = index
@@ -373,9 +458,7 @@ fn retain(dir: &Path, index: &mut Index) {
             from_newest >= KEEP_NEWEST && (from_newest >= KEEP_MAX || !young)
         })
         .count();
-    for name in index.names.drain(..drop) {
-        let _ = fs::remove_file(dir.join(name));
-    }
+    index.names.drain(..drop).collect()
 }
 
 fn now_ns() -> u128 {

@@ -6,13 +6,18 @@ mod history;
 mod layout;
 mod lock;
 mod memtomem_versions;
+mod sync;
 mod tokens;
 pub mod watch;
 mod write;
 
 pub use history::{is_valid_id as is_valid_history_id, HistoryEntry, Reason, TrashItem};
 pub use layout::{locate, Located};
-pub use model::{validate_name, Etag, Kind, MtimeNs, NameError, MAX_NAME_LEN};
+pub use model::{validate_name, Etag, Kind, MtimeNs, NameError, SyncStatus, MAX_NAME_LEN};
+pub use sync::{
+    Dropped, Generated, ImportReport, ImportSkip, Imported, ItemDiff, ListedItem, ReplacedFile, RuntimeDiff, Skipped,
+    StatusRow, SyncReport,
+};
 pub use tokens::{etag_of, mtime_ns};
 
 use history::History;

@@ -4,8 +4,10 @@
 
 use super::error::ApiError;
 use super::types::{
-    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, HistoryContent, HistoryEntryBody, HistoryList,
-    ListEntry, Overview, SavedBody, TrashItemBody, TrashList, UpdateRequest,
+    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, DiffBody, DroppedBody, GeneratedBody,
+    HistoryContent, HistoryEntryBody, HistoryList, ImportReportBody, ImportRequest, ImportSkippedBody, ImportedBody,
+    ListEntry, Overview, ReplacedBody, RuntimeDiffBody, RuntimeOnlyEntry, RuntimeState, SavedBody, SkippedBody,
+    SyncReportBody, TrashItemBody, TrashList, UpdateRequest,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -86,29 +88,16 @@ impl Backend {
     }
 
     pub async fn list(&self, artifact_type: ArtifactType) -> Result<Vec<ListEntry>, ApiError> {
-        let store = self.store.clone();
-        blocking(move || {
-            let rows = store.list(artifact_type).map_err(|e| api_error(e, artifact_type, "", false))?;
-            Ok(rows
-                .into_iter()
-                .map(|row| ListEntry {
-                    name: row.name,
-                    canonical_path: row.canonical_path,
-                    mtime_ns: row.mtime_ns,
-                    size: row.size,
-                })
-                .collect())
-        })
-        .await
+        Ok(self.listing(artifact_type).await?.0)
     }
 
     pub async fn overview(&self) -> Result<Overview, ApiError> {
-        Ok(Overview {
-            canonical_root: self.canonical_root.to_string(),
-            skills: self.list(ArtifactType::Skills).await?,
-            agents: self.list(ArtifactType::Agents).await?,
-            commands: self.list(ArtifactType::Commands).await?,
-        })
+        let (skills, mut runtime_only) = self.listing(ArtifactType::Skills).await?;
+        let (agents, more) = self.listing(ArtifactType::Agents).await?;
+        runtime_only.extend(more);
+        let (commands, more) = self.listing(ArtifactType::Commands).await?;
+        runtime_only.extend(more);
+        Ok(Overview { canonical_root: self.canonical_root.to_string(), skills, agents, commands, runtime_only })
     }
 
     pub async fn get(&self, artifact_type: ArtifactType, name: String) -> Result<ArtifactBody, ApiError> {
@@ -194,6 +183,7 @@ impl Backend {
                     etag: e.etag,
                     mtime_ns: e.mtime_ns,
                     size: e.size,
+                    runtime: e.runtime,
                 })
                 .collect();
             Ok(HistoryList { entries })
@@ -259,4 +249,148 @@ impl Backend {
         })
         .await
     }
+
+    // ---- Sync to agent runtimes (SPEC §15) ----------------------------------------------------
+
+    /// The list with runtime statuses: canonical artifacts, then the names only runtimes have.
+    pub async fn listing(
+        &self,
+        artifact_type: ArtifactType,
+    ) -> Result<(Vec<ListEntry>, Vec<RuntimeOnlyEntry>), ApiError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let items = store.listing(artifact_type).map_err(|e| api_error(e, artifact_type, "", false))?;
+            let states = |runtimes: Vec<(&'static str, store::SyncStatus)>| {
+                runtimes
+                    .into_iter()
+                    .map(|(runtime, status)| RuntimeState { runtime: runtime.to_owned(), status })
+                    .collect()
+            };
+            let (mut entries, mut runtime_only) = (Vec::new(), Vec::new());
+            for item in items {
+                match item.entry {
+                    Some(row) => entries.push(ListEntry {
+                        name: row.name,
+                        canonical_path: row.canonical_path,
+                        mtime_ns: row.mtime_ns,
+                        size: row.size,
+                        runtimes: states(item.runtimes),
+                    }),
+                    None => runtime_only.push(RuntimeOnlyEntry {
+                        kind: artifact_type,
+                        name: item.name,
+                        canonical_path: None,
+                        runtimes: states(item.runtimes),
+                    }),
+                }
+            }
+            Ok((entries, runtime_only))
+        })
+        .await
+    }
+
+    /// Pushes every artifact of a type (`name: None`) or one to the runtimes.
+    pub async fn sync(&self, artifact_type: ArtifactType, name: Option<String>) -> Result<SyncReportBody, ApiError> {
+        if let Some(name) = &name {
+            store::validate_name(name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        }
+        let (store, canonical_root) = (self.store.clone(), self.canonical_root.to_string());
+        blocking(move || {
+            let report = store
+                .sync(artifact_type, name.as_deref())
+                .map_err(|e| api_error(e, artifact_type, name.as_deref().unwrap_or(""), false))?;
+            Ok(SyncReportBody {
+                generated: report
+                    .generated
+                    .into_iter()
+                    .map(|g| GeneratedBody { runtime: g.runtime, path: g.path })
+                    .collect(),
+                dropped: report
+                    .dropped
+                    .into_iter()
+                    .map(|d| DroppedBody { runtime: d.runtime, name: d.name, fields: d.fields })
+                    .collect(),
+                skipped: report
+                    .skipped
+                    .into_iter()
+                    .map(|s| SkippedBody { runtime: s.runtime, reason: s.reason, reason_code: s.reason_code })
+                    .collect(),
+                replaced: report.replaced.into_iter().map(replaced_body).collect(),
+                canonical_root,
+            })
+        })
+        .await
+    }
+
+    /// Each runtime's copy of one artifact against the canonical one.
+    pub async fn diff(&self, artifact_type: ArtifactType, name: String) -> Result<DiffBody, ApiError> {
+        store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        let store = self.store.clone();
+        blocking(move || {
+            let diff =
+                store.runtime_diff(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            Ok(DiffBody {
+                name: diff.name,
+                canonical_content: diff.canonical_content,
+                canonical_path: diff.canonical_path,
+                runtimes: diff
+                    .runtimes
+                    .into_iter()
+                    .map(|r| RuntimeDiffBody {
+                        runtime: r.runtime.to_owned(),
+                        status: r.status,
+                        reason: r.reason,
+                        expected_content: r.expected_content,
+                        runtime_content: r.runtime_content,
+                    })
+                    .collect(),
+            })
+        })
+        .await
+    }
+
+    /// Brings runtime-only artifacts of a type (`name: None`) or one into `.memtomem/`.
+    pub async fn import(
+        &self,
+        artifact_type: ArtifactType,
+        name: Option<String>,
+        request: ImportRequest,
+    ) -> Result<ImportReportBody, ApiError> {
+        if let Some(name) = &name {
+            store::validate_name(name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        }
+        let (store, canonical_root) = (self.store.clone(), self.canonical_root.to_string());
+        blocking(move || {
+            let report = store.import(artifact_type, name.as_deref(), request.overwrite).map_err(|e| match e {
+                StoreError::NotFound => ApiError::NotFound {
+                    what: format!("runtime {} \"{}\"", artifact_type.singular(), name.as_deref().unwrap_or("")),
+                },
+                other => api_error(other, artifact_type, name.as_deref().unwrap_or(""), false),
+            })?;
+            Ok(ImportReportBody {
+                imported: report
+                    .imported
+                    .into_iter()
+                    .map(|i| ImportedBody {
+                        name: i.name,
+                        canonical_path: i.canonical_path,
+                        source_runtime: i.source_runtime,
+                        duplicate_candidates: i.duplicate_candidates,
+                    })
+                    .collect(),
+                skipped: report
+                    .skipped
+                    .into_iter()
+                    .map(|s| ImportSkippedBody { name: s.name, reason: s.reason, reason_code: s.reason_code })
+                    .collect(),
+                replaced: report.replaced.into_iter().map(replaced_body).collect(),
+                canonical_root,
+            })
+        })
+        .await
+    }
+}
+
+fn replaced_body(r: store::ReplacedFile) -> ReplacedBody {
+    ReplacedBody { runtime: r.runtime, path: r.path, history_id: r.history_id }
 }

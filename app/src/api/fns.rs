@@ -85,3 +85,37 @@ pub async fn list_trash() -> Result<TrashList, ApiError> {
 pub async fn restore_trash(id: String) -> Result<CreatedBody, ApiError> {
     answer(backend()?.restore_trash(id).await)
 }
+
+// ---- Sync to agent runtimes (SPEC §15) --------------------------------------------------------
+
+#[server(prefix = "/_fn", endpoint = "sync_artifacts", input = Json)]
+pub async fn sync_artifacts(kind: ArtifactType) -> Result<super::types::SyncReportBody, ApiError> {
+    answer(backend()?.sync(kind, None).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "sync_artifact", input = Json)]
+pub async fn sync_artifact(kind: ArtifactType, name: String) -> Result<super::types::SyncReportBody, ApiError> {
+    answer(backend()?.sync(kind, Some(name)).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "diff_artifact", input = Json)]
+pub async fn diff_artifact(kind: ArtifactType, name: String) -> Result<super::types::DiffBody, ApiError> {
+    answer(backend()?.diff(kind, name).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "import_artifacts", input = Json)]
+pub async fn import_artifacts(
+    kind: ArtifactType,
+    request: super::types::ImportRequest,
+) -> Result<super::types::ImportReportBody, ApiError> {
+    answer(backend()?.import(kind, None, request).await)
+}
+
+#[server(prefix = "/_fn", endpoint = "import_artifact", input = Json)]
+pub async fn import_artifact(
+    kind: ArtifactType,
+    name: String,
+    request: super::types::ImportRequest,
+) -> Result<super::types::ImportReportBody, ApiError> {
+    answer(backend()?.import(kind, Some(name), request).await)
+}

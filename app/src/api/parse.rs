@@ -93,6 +93,28 @@ pub fn parse_if_match<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Result<E
     Etag::parse(inner).ok_or_else(refuse)
 }
 
+/// `{overwrite?}` (import); an empty body is `{}`.
+pub fn parse_import(body: &[u8]) -> Result<super::types::ImportRequest, ApiError> {
+    if body.is_empty() {
+        return Ok(super::types::ImportRequest::default());
+    }
+    let map = object(body)?;
+    let overwrite = match map.get("overwrite") {
+        None => false,
+        Some(Value::Bool(flag)) => *flag,
+        Some(_) => return Err(ApiError::invalid("overwrite", "overwrite must be a JSON boolean (true or false)")),
+    };
+    Ok(super::types::ImportRequest { overwrite })
+}
+
+/// A sync body: optional, and when present a JSON object (its fields are not used).
+pub fn parse_sync(body: &[u8]) -> Result<(), ApiError> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    object(body).map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,12 +27,15 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> R
     T::deserialize(deserializer).map(Some)
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListEntry {
     pub name: String,
     pub canonical_path: String,
     pub mtime_ns: MtimeNs,
     pub size: u64,
+    /// Each runtime's status for this artifact (SPEC §15), in memtomem's runtime order.
+    #[serde(default)]
+    pub runtimes: Vec<RuntimeState>,
 }
 
 /// `GET /api/context/{type}/{name}`.
@@ -116,6 +119,9 @@ pub struct HistoryEntryBody {
     pub etag: Etag,
     pub mtime_ns: MtimeNs,
     pub size: u64,
+    /// Set when sync replaced a runtime's copy (`claude_agents`, …), absent for the artifact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
 }
 
 /// `GET /api/context/{type}/{name}/history`.
@@ -156,6 +162,9 @@ pub struct Overview {
     pub skills: Vec<ListEntry>,
     pub agents: Vec<ListEntry>,
     pub commands: Vec<ListEntry>,
+    /// Artifacts only the runtimes have (importable), all types.
+    #[serde(default)]
+    pub runtime_only: Vec<RuntimeOnlyEntry>,
 }
 
 impl Overview {
@@ -166,6 +175,128 @@ impl Overview {
             ArtifactType::Commands => &self.commands,
         }
     }
+}
+
+// ---- Sync to agent runtimes (SPEC §15) ----------------------------------------------------------
+
+pub use model::SyncStatus;
+
+/// One runtime's status for a listed artifact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeState {
+    /// `claude_skills`, `codex_agents`, …
+    pub runtime: String,
+    pub status: SyncStatus,
+}
+
+/// An artifact only runtimes have: listed after the canonical ones, with `canonical_path: null`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeOnlyEntry {
+    #[serde(rename = "type")]
+    pub kind: ArtifactType,
+    pub name: String,
+    /// Always `null`: there is no canonical file.
+    pub canonical_path: Option<String>,
+    pub runtimes: Vec<RuntimeState>,
+}
+
+/// A runtime file or folder sync wrote (or found already right).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedBody {
+    pub runtime: String,
+    pub path: String,
+}
+
+/// Canonical fields a runtime's format cannot carry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedBody {
+    pub runtime: String,
+    pub name: String,
+    pub fields: Vec<String>,
+}
+
+/// Something sync did not write, with memtomem's reason code (or ctxgate's own:
+/// `outside_project`, `history_unavailable`, `changed_during_sync`, `write_failed`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedBody {
+    pub runtime: String,
+    pub reason: String,
+    pub reason_code: String,
+}
+
+/// A file that held other bytes before sync (or an overwriting import) replaced it; the old
+/// bytes are the history entry `history_id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplacedBody {
+    pub runtime: String,
+    pub path: String,
+    pub history_id: String,
+}
+
+/// `POST /api/context/{type}/sync` and `POST /api/context/{type}/{name}/sync`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReportBody {
+    pub generated: Vec<GeneratedBody>,
+    pub dropped: Vec<DroppedBody>,
+    pub skipped: Vec<SkippedBody>,
+    pub replaced: Vec<ReplacedBody>,
+    pub canonical_root: String,
+}
+
+/// One runtime's side of `GET /api/context/{type}/{name}/diff`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeDiffBody {
+    pub runtime: String,
+    pub status: SyncStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What sync would write (agents and commands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_content: Option<String>,
+}
+
+/// `GET /api/context/{type}/{name}/diff`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffBody {
+    pub name: String,
+    pub canonical_content: Option<String>,
+    pub canonical_path: Option<String>,
+    pub runtimes: Vec<RuntimeDiffBody>,
+}
+
+/// `POST /api/context/{type}/import` and `POST /api/context/{type}/{name}/import` (the body is
+/// optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    #[serde(default)]
+    pub overwrite: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedBody {
+    pub name: String,
+    pub canonical_path: String,
+    pub source_runtime: Option<String>,
+    pub duplicate_candidates: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSkippedBody {
+    pub name: String,
+    pub reason: String,
+    pub reason_code: String,
+}
+
+/// An import's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReportBody {
+    pub imported: Vec<ImportedBody>,
+    pub skipped: Vec<ImportSkippedBody>,
+    /// Canonical files an overwriting import replaced (`runtime`: where the new bytes came from).
+    pub replaced: Vec<ReplacedBody>,
+    pub canonical_root: String,
 }
 
 #[cfg(test)]
