@@ -47,7 +47,8 @@ test('diff banner for a 10,000-line file', async ({ page }) => {
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('#ctx-conflict-modal')).toBeVisible();
   const open = await page.evaluate(async () => {
-    const button = [...document.querySelectorAll<HTMLButtonElement>('#ctx-conflict-modal button')][1];
+    const button = [...document.querySelectorAll<HTMLButtonElement>('#ctx-conflict-modal button')]
+      .find((b) => b.textContent?.trim() === 'Open diff editor') as HTMLButtonElement;
     const t0 = performance.now();
     button.click();
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));

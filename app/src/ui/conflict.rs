@@ -65,8 +65,10 @@ pub fn ConflictDialog(
     Effect::new(move |_| {
         panes.track();
         if open.get() {
+            // `try_`: the page may have gone (navigation) before the frame comes.
             request_animation_frame(move || {
-                for pane in [mine_ref.get_untracked(), disk_ref.get_untracked()].into_iter().flatten() {
+                let panes = [mine_ref.try_get_untracked().flatten(), disk_ref.try_get_untracked().flatten()];
+                for pane in panes.into_iter().flatten() {
                     scroll_to_first_difference(&pane);
                 }
             });

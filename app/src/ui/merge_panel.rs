@@ -66,7 +66,8 @@ pub fn MergePanel(
         choices.set(vec![None; count]);
         if is_open && was_open != Some(true) {
             request_animation_frame(move || {
-                if let Some(heading) = heading_ref.get_untracked() {
+                // `try_`: the panel may have closed (or the page gone) before the frame comes.
+                if let Some(heading) = heading_ref.try_get_untracked().flatten() {
                     let _ = heading.focus();
                 }
             });
