@@ -289,13 +289,7 @@ impl Store {
     /// and so is a working file that appears between the check and the write (no-replace link).
     pub fn create(&self, kind: Kind, name: &str, content: &str) -> Result<Saved, StoreError> {
         validate_name(name)?;
-        let type_dir = layout::type_dir(&self.memtomem, kind);
-        fs::create_dir_all(&type_dir)?;
-        let key = fs::canonicalize(&type_dir)?.join(name);
-        let _held = self.lock(&key, &type_dir, name)?;
-        if locate(&self.memtomem, kind, name).is_some() {
-            return Err(StoreError::AlreadyExists);
-        }
+        let _held = self.lock_free_name(kind, name)?;
         let folder = layout::folder_path(&self.memtomem, kind, name);
         match fs::create_dir(&folder) {
             Ok(()) => {}
@@ -466,13 +460,7 @@ impl Store {
         let (item, dir) = self.history.trash_item(id).ok_or(StoreError::NotFound)?;
         let (kind, name) = (item.kind, item.name.as_str());
         validate_name(name)?;
-        let type_dir = layout::type_dir(&self.memtomem, kind);
-        fs::create_dir_all(&type_dir)?;
-        let key = fs::canonicalize(&type_dir)?.join(name);
-        let _held = self.lock(&key, &type_dir, name)?;
-        if locate(&self.memtomem, kind, name).is_some() {
-            return Err(StoreError::AlreadyExists);
-        }
+        let _held = self.lock_free_name(kind, name)?;
         for (slot, target) in [
             (TRASH_FOLDER, layout::folder_path(&self.memtomem, kind, name)),
             (TRASH_FLAT, layout::flat_file_path(&self.memtomem, kind, name)),
@@ -490,6 +478,19 @@ impl Store {
             mtime_ns: artifact.mtime_ns,
             etag: artifact.etag,
         })
+    }
+
+    /// The locks for a name that is about to come into being (create, restore from the trash):
+    /// keyed by the name in the resolved type folder; an artifact of that name → `AlreadyExists`.
+    fn lock_free_name(&self, kind: Kind, name: &str) -> Result<lock::Held, StoreError> {
+        let type_dir = layout::type_dir(&self.memtomem, kind);
+        fs::create_dir_all(&type_dir)?;
+        let key = fs::canonicalize(&type_dir)?.join(name);
+        let held = self.lock(&key, &type_dir, name)?;
+        if locate(&self.memtomem, kind, name).is_some() {
+            return Err(StoreError::AlreadyExists);
+        }
+        Ok(held)
     }
 
     /// Both locks of one artifact (§4 step 3): in-process by resolved path, then memtomem's
