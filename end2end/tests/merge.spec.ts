@@ -203,15 +203,15 @@ test('after a reload restored the draft, Merge works from the draft\'s base', as
   expect(onDisk('merge-draft')).toBe(BOTH_FAR);
 });
 
-// Flaky once in four runs right after a server start (the dialog did not show within 10 s);
-// passes alone and in repeated runs. Under investigation: the save is guarded by the server's
-// etag check either way (a stale save cannot overwrite), so this is about the dialog's timing.
-test.fixme('the disk changing again between Merge and Save makes the Save a conflict again', async ({ page }) => {
+test('the disk changing again between Merge and Save makes the Save a conflict again', async ({ page }) => {
   await reachConflict(page, 'merge-again', DOC, MINE_FAR, DISK_FAR);
   await dialog(page).getByRole('button', { name: MERGE, exact: true }).click();
   await expect(content(page)).toHaveValue(BOTH_FAR);
   const third = `${DISK_FAR}\nSigned: the agent\n`;
   writeDisk(workingFile('skills', 'merge-again'), third);
+  // The live notice announces the change and pushes the page down: wait for it, or the click
+  // can land where Save was a moment before (this test's old flake).
+  await expect(page.locator('#ctx-disk-notice')).toBeVisible();
   await saveButton(page).click();
   await expect(dialog(page)).toBeVisible();
   // Never a silent overwrite.

@@ -1,14 +1,7 @@
 //! The line diff shown in the diff banner (SPEC §6): one row per line, tagged add / del / same.
 
-use similar::algorithms::{myers, Capture, Replace};
-use similar::DiffOp;
+use super::ops::DiffOp;
 use std::time::Duration;
-
-// The Instant `similar` expects: web-time's in the browser (std's panics there), std's natively.
-#[cfg(feature = "hydrate")]
-use similar::Instant;
-#[cfg(not(feature = "hydrate"))]
-use std::time::Instant;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineTag {
@@ -51,19 +44,12 @@ const DIFF_DEADLINE: Duration = Duration::from_millis(200);
 
 /// Lines of `disk` → `mine`: what the buffer adds (`+`) and what it drops from disk (`-`);
 /// a replaced block lists its `-` lines before its `+` lines.
-///
-/// Myers is called directly rather than through `TextDiff`: `TextDiff` picks its algorithm at
-/// run time, which links all three of `similar`'s algorithms into the wasm.
 pub fn diff_lines(mine: &str, disk: &str) -> Vec<DiffLine> {
     let old: Vec<&str> = disk.split_inclusive('\n').collect();
     let new: Vec<&str> = mine.split_inclusive('\n').collect();
-    let mut hook = Replace::new(Capture::new());
-    let deadline = Instant::now() + DIFF_DEADLINE;
-    // The hook never fails (Capture and Replace only record).
-    let _ = myers::diff_deadline(&mut hook, &old, 0..old.len(), &new, 0..new.len(), Some(deadline));
     let row = |tag, line: &str| DiffLine { tag, text: line.trim_end_matches(['\n', '\r']).to_owned() };
     let mut rows = Vec::with_capacity(old.len().max(new.len()));
-    for op in hook.into_inner().into_ops() {
+    for op in super::ops::diff(&old, &new, Some(DIFF_DEADLINE)) {
         match op {
             DiffOp::Equal { new_index, len, .. } => {
                 rows.extend(new[new_index..new_index + len].iter().map(|l| row(LineTag::Same, l)))

@@ -2,14 +2,8 @@
 //! a save changes only what the user changed. Lines the user did not touch keep their original
 //! ending byte for byte — CRLF, LF or a lone CR — and new lines take the file's dominant ending.
 
-use similar::algorithms::{myers, Capture, Replace};
-use similar::DiffOp;
+use super::ops::DiffOp;
 use std::time::Duration;
-
-#[cfg(feature = "hydrate")]
-use similar::Instant;
-#[cfg(not(feature = "hydrate"))]
-use std::time::Instant;
 
 /// `\r\n` and a lone `\r` → `\n`, as a textarea does.
 pub fn to_lf(text: &str) -> String {
@@ -91,29 +85,14 @@ pub fn restore(original: &str, edited: &str) -> String {
     let dominant = dominant_ending(original);
     // Which old line each new line stands for (its ending is then reused).
     let mut same_as: Vec<Option<usize>> = vec![None; new_lines.len()];
-    let deadline = Instant::now() + Duration::from_millis(200);
-    let mut capture = Replace::new(Capture::new());
-    if myers::diff_deadline(
-        &mut capture,
-        &old_lines,
-        0..old_lines.len(),
-        &new_lines,
-        0..new_lines.len(),
-        Some(deadline),
-    )
-    .is_ok()
-    {
-        for op in capture.into_inner().into_ops() {
-            let (old_index, new_index, len) = match op {
-                DiffOp::Equal { old_index, new_index, len } => (old_index, new_index, len),
-                DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                    (old_index, new_index, old_len.min(new_len))
-                }
-                DiffOp::Delete { .. } | DiffOp::Insert { .. } => continue,
-            };
-            for k in 0..len {
-                same_as[new_index + k] = Some(old_index + k);
-            }
+    for op in super::ops::diff(&old_lines, &new_lines, Some(Duration::from_millis(200))) {
+        let (old_index, new_index, len) = match op {
+            DiffOp::Equal { old_index, new_index, len } => (old_index, new_index, len),
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => (old_index, new_index, old_len.min(new_len)),
+            DiffOp::Delete { .. } | DiffOp::Insert { .. } => continue,
+        };
+        for k in 0..len {
+            same_as[new_index + k] = Some(old_index + k);
         }
     }
     let mut out = String::with_capacity(edited.len() + new_lines.len());

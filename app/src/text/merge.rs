@@ -4,9 +4,7 @@
 //! block.
 //! Pure logic: no IO, no threads, no clock, so it runs in the browser too.
 
-use std::ops::Range;
-
-use similar::{capture_diff_slices, Algorithm, DiffOp, MergeResolution, TextMerge};
+use super::ops::{changes, edits};
 
 /// Names written after the conflict markers.
 #[derive(Debug, Clone, Copy)]
@@ -62,18 +60,21 @@ pub fn merge3(base: &str, mine: &str, theirs: &str, labels: &MergeLabels) -> Mer
 /// The merge of `merge3` as parts, so a UI can show each conflict and let the user decide it;
 /// adjacent clean stretches are joined, so parts alternate between clean text and conflicts.
 pub fn merge3_parts(base: &str, mine: &str, theirs: &str) -> Vec<MergePart> {
-    let merge = TextMerge::from_lines(base, mine, theirs);
+    let (b, m, t) = (lines(base), lines(mine), lines(theirs));
     let mut parts = Vec::new();
     let mut clean = String::with_capacity(mine.len().max(theirs.len()));
-    for region in merge.regions() {
-        let ours = region.ours_range();
-        match region.resolution() {
-            MergeResolution::Theirs => push_lines(&mut clean, |i| merge.theirs_line(i), region.theirs_range()),
-            MergeResolution::Conflict => {
-                let base_part: Vec<&str> = region.base_range().filter_map(|i| merge.base_line(i)).collect();
-                let mine_part: Vec<&str> = ours.filter_map(|i| merge.ours_line(i)).collect();
-                let theirs_part: Vec<&str> = region.theirs_range().filter_map(|i| merge.theirs_line(i)).collect();
-                match merge_lines(&base_part, &mine_part, &theirs_part) {
+    // Base and mine lines consumed so far; unchanged stretches are copied from mine.
+    let (mut base_done, mut mine_done) = (0, 0);
+    for change in changes(&edits(&b, &m), &edits(&b, &t)) {
+        let unchanged = change.base.start - base_done;
+        clean.extend(m[mine_done..mine_done + unchanged].iter().copied());
+        mine_done += unchanged;
+        base_done = change.base.end;
+        match (change.mine, change.theirs) {
+            (Some(mr), Some(tr)) if m[mr.clone()] != t[tr.clone()] => {
+                mine_done = mr.end;
+                let (base_part, mine_part, theirs_part) = (&b[change.base], &m[mr], &t[tr]);
+                match merge_lines(base_part, mine_part, theirs_part) {
                     Some(merged) => clean.push_str(&merged),
                     None => {
                         if !clean.is_empty() {
@@ -87,14 +88,46 @@ pub fn merge3_parts(base: &str, mine: &str, theirs: &str) -> Vec<MergePart> {
                     }
                 }
             }
-            // Unchanged, changed only in mine, or changed identically: mine's lines are the answer.
-            _ => push_lines(&mut clean, |i| merge.ours_line(i), ours),
+            // Changed only in mine, or identically on both sides.
+            (Some(mr), _) => {
+                clean.extend(m[mr.clone()].iter().copied());
+                mine_done = mr.end;
+            }
+            (None, Some(tr)) => {
+                clean.extend(t[tr].iter().copied());
+                mine_done += change.base.len();
+            }
+            (None, None) => {}
         }
     }
+    clean.extend(m[mine_done..].iter().copied());
     if !clean.is_empty() {
         parts.push(MergePart::Clean(clean));
     }
     parts
+}
+
+/// Lines with their endings attached; `\r\n`, `\n` and a lone `\r` each end a line.
+fn lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 32 + 1);
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' | b'\n' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push(&text[start..end]);
+        (start, i) = (end, end);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
 }
 
 /// The number of conflicts the merge of these three texts leaves (what the conflict dialog says).
@@ -212,12 +245,6 @@ fn marker_eol(texts: [&str; 3]) -> &'static str {
     "\n"
 }
 
-fn push_lines<'a>(out: &mut String, line: impl Fn(usize) -> Option<&'a str>, range: Range<usize>) {
-    for i in range {
-        out.push_str(line(i).unwrap_or_default());
-    }
-}
-
 /// Writes one diff3 block; a side whose last line has no newline gets one so markers stay on their own lines.
 fn push_conflict(out: &mut String, [mine, base, theirs]: [&str; 3], labels: &MergeLabels, eol: &str) {
     let end_line = |out: &mut String| {
@@ -245,37 +272,6 @@ fn push_conflict(out: &mut String, [mine, base, theirs]: [&str; 3], labels: &Mer
     out.push_str(theirs);
     end_line(out);
     marker(out, ">>>>>>>", labels.theirs);
-}
-
-/// One side's change: `base` tokens replaced by `side` tokens.
-struct Edit {
-    base: Range<usize>,
-    side: Range<usize>,
-}
-
-/// The changes base→side (tokens or lines), with adjacent delete/insert ops joined into one edit.
-fn edits(base: &[&str], side: &[&str]) -> Vec<Edit> {
-    let mut out: Vec<Edit> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, base, side) {
-        if matches!(op, DiffOp::Equal { .. }) {
-            continue;
-        }
-        let (b, s) = (op.old_range(), op.new_range());
-        match out.last_mut() {
-            Some(last) if last.base.end == b.start && last.side.end == s.start => {
-                last.base.end = b.end;
-                last.side.end = s.end;
-            }
-            _ => out.push(Edit { base: b, side: s }),
-        }
-    }
-    out
-}
-
-/// Where a cluster of base tokens `span` lies in a side, given that side's edits inside it.
-fn side_span(edits: &[Edit], span: &Range<usize>) -> Option<Range<usize>> {
-    let (first, last) = (edits.first()?, edits.last()?);
-    Some(first.side.start - (first.base.start - span.start)..last.side.end + (span.end - last.base.end))
 }
 
 /// Whether line k of `side` is line k of `base`, edited or not: as many lines, and pairing them by position
@@ -312,39 +308,17 @@ fn merge_lines(base: &[&str], mine: &[&str], theirs: &[&str]) -> Option<String> 
 /// identical; `None` means a real conflict.
 fn merge_words(base: &str, mine: &str, theirs: &str) -> Option<String> {
     let (bt, mt, tt) = (tokens(base), tokens(mine), tokens(theirs));
-    let (me, te) = (edits(&bt, &mt), edits(&bt, &tt));
     let mut out = String::with_capacity(mine.len().max(theirs.len()));
-    let (mut i, mut j, mut done) = (0, 0, 0);
-    loop {
-        let start = match (me.get(i), te.get(j)) {
-            (None, None) => break,
-            (Some(m), None) => m.base.start,
-            (None, Some(t)) => t.base.start,
-            (Some(m), Some(t)) => m.base.start.min(t.base.start),
-        };
-        out.extend(bt[done..start].iter().copied());
-        // Grow the cluster while the next edit of either side starts inside it or right at its end.
-        let (i0, j0) = (i, j);
-        let mut end = start;
-        loop {
-            if let Some(m) = me.get(i).filter(|m| m.base.start <= end) {
-                end = end.max(m.base.end);
-                i += 1;
-            } else if let Some(t) = te.get(j).filter(|t| t.base.start <= end) {
-                end = end.max(t.base.end);
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        let span = start..end;
-        match (side_span(&me[i0..i], &span), side_span(&te[j0..j], &span)) {
+    let mut done = 0;
+    for change in changes(&edits(&bt, &mt), &edits(&bt, &tt)) {
+        out.extend(bt[done..change.base.start].iter().copied());
+        match (change.mine, change.theirs) {
             (Some(m), None) => out.extend(mt[m].iter().copied()),
             (None, Some(t)) => out.extend(tt[t].iter().copied()),
             (Some(m), Some(t)) if mt[m.clone()] == tt[t.clone()] => out.extend(mt[m].iter().copied()),
             _ => return None,
         }
-        done = end;
+        done = change.base.end;
     }
     out.extend(bt[done..].iter().copied());
     Some(out)

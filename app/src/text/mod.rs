@@ -6,3 +6,4 @@ pub mod eol;
 
 pub use diff::{diff_lines, DiffLine, LineTag};
 pub mod merge;
+pub mod ops;

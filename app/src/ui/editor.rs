@@ -15,7 +15,7 @@ use crate::api::fns::{create_artifact, get_artifact, get_project_info, save_arti
 use crate::api::{ApiError, ArtifactBody, ArtifactType, CreateRequest, Etag, MtimeNs, UpdateRequest};
 use crate::i18n::Msg;
 use crate::text::draft::Draft;
-use crate::text::merge::{merge3_parts, MergePart};
+use crate::text::merge::{conflict_count, merge3_parts, resolve, MergePart};
 use crate::text::{diff_lines, eol, DiffLine};
 use leptos::html;
 use leptos::prelude::*;
@@ -45,13 +45,46 @@ impl Loaded {
     }
 }
 
-/// A save that came back stale: the buffer, the fresh disk version, and the stale base (whose
-/// tokens a force-save sends, so the audit log shows what was overridden).
+/// A save that came back stale: the buffer, the fresh disk version, the stale base (whose
+/// tokens a force-save sends, so the audit log shows what was overridden), and the merge of the
+/// three, computed once as the dialog opens (`None`: the base is unknown, so no merge).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Conflict {
     mine: String,
     disk: Loaded,
     stale: Loaded,
+    merge: Option<Vec<MergePart>>,
+}
+
+impl Conflict {
+    fn new(mine: String, disk: Loaded, stale: Loaded) -> Conflict {
+        let merge = (stale.etag != Etag::default()).then(|| merge3_parts(&stale.content, &mine, &disk.content));
+        Conflict { mine, disk, stale, merge }
+    }
+}
+
+/// Where the save flow stands; one at a time. The diff banner ("comparing") and the live notice
+/// are not in it: both stay open while the user types and saves.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+enum Flow {
+    #[default]
+    Idle,
+    /// A save or force save is on its way; Save is disabled.
+    Saving,
+    /// The conflict dialog is open over a refused save; Save stays disabled.
+    Conflict(Box<Conflict>),
+    /// The merge panel is open: the parts the user decides and the disk version they merge
+    /// with. Save waits for Apply or Cancel, so a half-decided merge is never saved.
+    Merging { parts: Vec<MergePart>, disk: Box<Loaded> },
+}
+
+impl Flow {
+    fn conflict(&self) -> Option<&Conflict> {
+        match self {
+            Flow::Conflict(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 /// The live notice of §14: the disk changed under a dirty buffer, or the file went away.
@@ -132,8 +165,8 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     // `buffer` so typing never writes the value back: on a large file that costs ~250 ms a key.
     let placed_text = RwSignal::new(typed_before_hydration.clone().unwrap_or_else(|| initial_text.clone()));
     let dirty = Memo::new(move |_| loaded.with(|l| buffer.with(|b| !eol::same_text(b, &l.content))));
-    let saving = RwSignal::new(false);
-    let conflict = RwSignal::new(None::<Conflict>);
+    let flow = RwSignal::new(Flow::Idle);
+    let save_blocked = Memo::new(move |_| !flow.with(|f| matches!(f, Flow::Idle)));
     // The disk text the diff banner compares the buffer with; `None` = banner closed.
     let diff_against = RwSignal::new(None::<String>);
     let drafts = StoredValue::new(DraftStore::new(&info.project_id, kind.plural(), &artifact.name));
@@ -145,9 +178,9 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     let storage_warned = StoredValue::new(false);
     let save_ref = NodeRef::<html::Button>::new();
 
-    // Re-enable Save and put focus on it once Leptos has applied the update.
-    let end_flow = move || {
-        saving.set(false);
+    // Back to `next` (Idle re-enables Save), focus on Save once Leptos has applied the update.
+    let end_flow = move |next: Flow| {
+        flow.set(next);
         request_animation_frame(move || {
             if let Some(button) = save_ref.get_untracked() {
                 let _ = button.focus();
@@ -183,10 +216,10 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     };
 
     let save = Callback::new(move |()| {
-        if saving.get_untracked() {
+        if save_blocked.get_untracked() {
             return;
         }
-        saving.set(true);
+        flow.set(Flow::Saving);
         let base = loaded.get_untracked();
         let mine = buffer.get_untracked();
         let raw = eol::restore(&base.raw, &mine);
@@ -204,57 +237,56 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                 Ok(saved) => {
                     adopt_saved(mine, raw, saved.mtime_ns, saved.etag);
                     toasts.push(ToastKind::Success, i18n.lang().format(Msg::Saved, &[("name", &name)]));
-                    end_flow();
+                    end_flow(Flow::Idle);
                 }
                 Err(ApiError::Conflict { .. } | ApiError::PreconditionFailed { .. }) => {
                     // The buffer is safe in storage before anything else happens.
                     stash(&mine, &base);
                     match get_artifact(kind, name).await {
                         Ok(fresh) => {
-                            conflict.set(Some(Conflict { mine, disk: Loaded::from_body(&fresh), stale: base }))
+                            flow.set(Flow::Conflict(Box::new(Conflict::new(mine, Loaded::from_body(&fresh), base))))
                         }
                         Err(_) => {
                             toasts.push(ToastKind::Error, i18n.lang().text(Msg::RequestFailed));
-                            end_flow();
+                            end_flow(Flow::Idle);
                         }
                     }
                 }
                 Err(ApiError::NotFound { .. }) => {
                     stash(&mine, &base);
                     toasts.push(ToastKind::Error, i18n.lang().format(Msg::FileGone, &[("name", &name)]));
-                    end_flow();
+                    end_flow(Flow::Idle);
                 }
                 Err(err) => {
                     toasts.push(ToastKind::Error, error_text(i18n.lang(), &err));
-                    end_flow();
+                    end_flow(Flow::Idle);
                 }
             }
         });
     });
 
+    let taken_conflict = move || flow.with_untracked(|f| f.conflict().cloned());
     let on_reload = Callback::new(move |()| {
-        let Some(c) = conflict.get_untracked() else { return };
+        let Some(c) = taken_conflict() else { return };
         drafts.with_value(|d| d.remove());
         buffer.set(c.disk.content.clone());
         placed_text.set(c.disk.content.clone());
         loaded.set(c.disk);
         diff_against.set(None);
-        conflict.set(None);
-        end_flow();
+        end_flow(Flow::Idle);
     });
 
     let on_diff = Callback::new(move |()| {
-        let Some(c) = conflict.get_untracked() else { return };
+        let Some(c) = taken_conflict() else { return };
         // Keep the buffer, adopt the fresh tokens: the next Save succeeds unless the disk moves again.
         diff_against.set(Some(c.disk.content.clone()));
         loaded.set(c.disk);
-        conflict.set(None);
-        end_flow();
+        end_flow(Flow::Idle);
     });
 
     let on_force = Callback::new(move |()| {
-        let Some(c) = conflict.get_untracked() else { return };
-        conflict.set(None);
+        let Some(c) = taken_conflict() else { return };
+        flow.set(Flow::Saving);
         let raw = eol::restore(&c.disk.raw, &c.mine);
         let request = UpdateRequest {
             content: raw.clone(),
@@ -272,22 +304,26 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                 Ok(saved) => {
                     adopt_saved(c.mine, raw, saved.mtime_ns, saved.etag);
                     toasts.push(ToastKind::Warning, i18n.lang().text(Msg::ForceSaved));
-                    end_flow();
+                    end_flow(Flow::Idle);
                 }
                 // The disk moved again after the dialog fetched it: show the newest version
                 // instead of overwriting one nobody saw.
                 Err(ApiError::Conflict { .. } | ApiError::PreconditionFailed { .. }) => {
                     match get_artifact(kind, name).await {
-                        Ok(fresh) => conflict.set(Some(Conflict { disk: Loaded::from_body(&fresh), ..c })),
+                        Ok(fresh) => flow.set(Flow::Conflict(Box::new(Conflict::new(
+                            c.mine,
+                            Loaded::from_body(&fresh),
+                            c.stale,
+                        )))),
                         Err(_) => {
                             toasts.push(ToastKind::Error, i18n.lang().text(Msg::RequestFailed));
-                            end_flow();
+                            end_flow(Flow::Idle);
                         }
                     }
                 }
                 Err(err) => {
                     toasts.push(ToastKind::Error, error_text(i18n.lang(), &err));
-                    end_flow();
+                    end_flow(Flow::Idle);
                 }
             }
         });
@@ -295,59 +331,45 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
 
     // Merge (§12). The merged text becomes the buffer and the disk version "loaded"; nothing is
     // written until the user saves (a normal guarded save). The draft follows the new base.
-    let merge_parts = RwSignal::new(None::<Vec<MergePart>>);
-    let merge_disk = StoredValue::new(None::<Loaded>);
     let apply_merge = move |merged: String, disk: Loaded| {
         stash(&merged, &disk);
         placed_text.set(merged.clone());
         buffer.set(merged);
         loaded.set(disk);
     };
-    // Merges `mine` and `disk` from `base`: clean → applied at once; conflicts → the panel.
-    let start_merge = move |base: &str, mine: &str, disk: Loaded| {
-        let parts = merge3_parts(base, mine, &disk.content);
-        if parts.iter().any(|p| matches!(p, MergePart::Conflict { .. })) {
-            merge_disk.set_value(Some(disk));
-            merge_parts.set(Some(parts));
+    // Clean → applied at once, with a toast; conflicts → the panel.
+    let start_merge = move |parts: Vec<MergePart>, disk: Loaded| {
+        if conflict_count(&parts) > 0 {
+            end_flow(Flow::Merging { parts, disk: Box::new(disk) });
         } else {
-            let merged: String = parts
-                .into_iter()
-                .map(|p| match p {
-                    MergePart::Clean(text) => text,
-                    MergePart::Conflict { mine, .. } => mine,
-                })
-                .collect();
-            apply_merge(merged, disk);
+            apply_merge(resolve(&parts, &[]).unwrap_or_default(), disk);
             toasts.push(ToastKind::Info, i18n.lang().text(Msg::MergeDone));
+            end_flow(Flow::Idle);
         }
     };
     // The dialog says the outcome as it opens; an unknown base (no version tokens) cannot merge.
-    let merge_conflicts = Memo::new(move |_| {
-        conflict.with(|c| {
-            c.as_ref().filter(|c| c.stale.etag != Etag::default()).map(|c| {
-                merge3_parts(&c.stale.content, &c.mine, &c.disk.content)
-                    .iter()
-                    .filter(|p| matches!(p, MergePart::Conflict { .. }))
-                    .count()
-            })
+    let merge_conflicts =
+        Memo::new(move |_| flow.with(|f| f.conflict().and_then(|c| c.merge.as_deref().map(conflict_count))));
+    let on_merge = Callback::new(move |()| {
+        let Some(Conflict { merge: Some(parts), disk, .. }) = taken_conflict() else { return };
+        start_merge(parts, disk);
+    });
+    let merge_parts = Memo::new(move |_| {
+        flow.with(|f| match f {
+            Flow::Merging { parts, .. } => Some(parts.clone()),
+            _ => None,
         })
     });
-    let on_merge = Callback::new(move |()| {
-        let Some(c) = conflict.get_untracked() else { return };
-        conflict.set(None);
-        start_merge(&c.stale.content, &c.mine, c.disk);
-        end_flow();
-    });
     let on_merge_apply = Callback::new(move |merged: String| {
-        if let Some(disk) = merge_disk.get_value() {
-            apply_merge(merged, disk);
+        if let Flow::Merging { disk, .. } = flow.get_untracked() {
+            apply_merge(merged, *disk);
+            end_flow(Flow::Idle);
         }
-        merge_disk.set_value(None);
-        merge_parts.set(None);
     });
     let on_merge_cancel = Callback::new(move |()| {
-        merge_disk.set_value(None);
-        merge_parts.set(None);
+        if matches!(flow.get_untracked(), Flow::Merging { .. }) {
+            end_flow(Flow::Idle);
+        }
     });
 
     // "Restore into editor": the buffer becomes that version; Save applies it through the guard.
@@ -359,8 +381,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     });
 
     let on_dismiss = Callback::new(move |()| {
-        conflict.set(None);
-        end_flow();
+        end_flow(Flow::Idle);
     });
 
     // Hydrated only: restore a stashed draft, keep its base tokens (a stale draft conflicts again).
@@ -392,7 +413,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     // chooses. Save stays guarded by the 409 path whatever the events say.
     let notice = RwSignal::new(None::<DiskNotice>);
     let on_disk_version = move |fresh: Loaded| {
-        if saving.get_untracked() || conflict.with_untracked(Option::is_some) {
+        if flow.with_untracked(|f| matches!(f, Flow::Saving | Flow::Conflict(_))) {
             return; // the save flow owns the screen and will see this version itself
         }
         if fresh.etag == loaded.with_untracked(|l| l.etag.clone()) {
@@ -433,8 +454,9 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     // "Merge now": the same merge, against the version the notice announced.
     let on_merge_now = Callback::new(move |()| {
         if let Some(DiskNotice::Changed(fresh)) = notice.get_untracked() {
-            let base = loaded.with_untracked(|l| l.content.clone());
-            start_merge(&base, &buffer.get_untracked(), fresh);
+            let parts =
+                loaded.with_untracked(|l| buffer.with_untracked(|b| merge3_parts(&l.content, b, &fresh.content)));
+            start_merge(parts, fresh);
         }
         notice.set(None);
     });
@@ -482,10 +504,9 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
         let marker = if dirty.get() { "● " } else { "" };
         format!("{marker}{} — ctxgate", name.get_value())
     };
-    let dialog_open = Signal::derive(move || conflict.with(Option::is_some));
+    let dialog_open = Signal::derive(move || flow.with(|f| f.conflict().is_some()));
     let dialog_texts = Memo::new(move |previous: Option<&ConflictView>| {
-        conflict
-            .with(|c| c.as_ref().map(|c| ConflictView { mine: c.mine.clone(), disk: c.disk.content.clone() }))
+        flow.with(|f| f.conflict().map(|c| ConflictView { mine: c.mine.clone(), disk: c.disk.content.clone() }))
             .or_else(|| previous.cloned())
             .unwrap_or_default()
     });
@@ -520,7 +541,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                 {ssr_text}
             </textarea>
             <div class="editor-actions">
-                <button type="button" class="primary" node_ref=save_ref disabled=move || saving.get() on:click=move |_| save.run(())>
+                <button type="button" class="primary" node_ref=save_ref disabled=move || save_blocked.get() on:click=move |_| save.run(())>
                     {i18n.t(Msg::Save)}
                 </button>
                 <button
