@@ -1,13 +1,17 @@
-//! The list page `/`: skills, agents and commands with their modified times.
+//! The list page `/`: skills, agents and commands with their modified times and runtime
+//! statuses, then per type the items only the runtimes have (sync parts in `ui/sync.rs`).
 
 use super::editor::type_msg;
 use super::errors::error_text;
 use super::history::{now_secs, parse_utc_seconds, relative_time};
 use super::i18n_ctx::use_i18n;
 use super::live::{use_live_events, LiveEvent};
+use super::sync::{RuntimeBadges, RuntimeOnlyRow, SyncAllButton, SyncButton};
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{create_artifact, delete_artifact, get_overview, list_trash, restore_trash};
-use crate::api::{name_problem, ApiError, ArtifactType, CreateRequest, ListEntry, Overview, TrashItemBody};
+use crate::api::{
+    name_problem, ApiError, ArtifactType, CreateRequest, ListEntry, Overview, RuntimeOnlyEntry, TrashItemBody,
+};
 use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -117,14 +121,29 @@ fn OverviewTables(
             overview.set(newer);
         }
     });
-    let total = move || overview.with(|o| ArtifactType::ALL.iter().map(|k| o.entries(*k).len()).sum::<usize>());
-    let matches = move |entry: &ListEntry| {
-        let needle = filter.get().to_lowercase();
-        needle.is_empty() || entry.name.to_lowercase().contains(&needle)
+    // After a sync or an import: read the list again so the statuses (and imported items) show.
+    let reread = Callback::new(move |()| {
+        spawn_local(async move {
+            if let Ok(newer) = get_overview().await {
+                let _ = live.try_set(Some(newer));
+            }
+        });
+    });
+    // Items only the runtimes have count as items, as in the REST list.
+    let total = move || {
+        overview.with(|o| ArtifactType::ALL.iter().map(|k| o.entries(*k).len()).sum::<usize>() + o.runtime_only.len())
     };
+    let name_matches = move |name: &str| {
+        let needle = filter.get().to_lowercase();
+        needle.is_empty() || name.to_lowercase().contains(&needle)
+    };
+    let matches = move |entry: &ListEntry| name_matches(&entry.name);
+    let only_matches =
+        move |kind: ArtifactType, entry: &RuntimeOnlyEntry| entry.kind == kind && name_matches(&entry.name);
     let shown = move || {
         overview.with(|o| {
             ArtifactType::ALL.iter().map(|k| o.entries(*k).iter().filter(|e| matches(e)).count()).sum::<usize>()
+                + o.runtime_only.iter().filter(|e| name_matches(&e.name)).count()
         })
     };
     view! {
@@ -139,7 +158,10 @@ fn OverviewTables(
             .map(|kind| {
                 view! {
                     <section class="artifact-type" id=format!("type-{}", kind.plural())>
-                        <h2>{i18n.t(type_msg(kind))}</h2>
+                        <div class="type-head">
+                            <h2>{i18n.t(type_msg(kind))}</h2>
+                            <SyncAllButton kind on_done=reread />
+                        </div>
                         <ul class="artifacts">
                             {move || {
                                 overview
@@ -154,7 +176,9 @@ fn OverviewTables(
                                                 view! {
                                                     <li>
                                                         <a href=href>{entry.name.clone()}</a>
+                                                        <RuntimeBadges states=entry.runtimes.clone() />
                                                         <time title=i18n.t(Msg::Modified)>{format_mtime(entry.mtime_ns.0)}</time>
+                                                        <SyncButton kind name=entry.name.clone() on_done=reread />
                                                         <button
                                                             type="button"
                                                             class="link-danger"
@@ -164,6 +188,26 @@ fn OverviewTables(
                                                             {i18n.t(Msg::Delete)}
                                                         </button>
                                                     </li>
+                                                }
+                                            })
+                                            .collect_view()
+                                    })
+                            }}
+                            // After the canonical items: the ones only the runtimes have.
+                            {move || {
+                                overview
+                                    .with(|o| {
+                                        o.runtime_only
+                                            .iter()
+                                            .filter(|e| only_matches(kind, e))
+                                            .map(|entry| {
+                                                view! {
+                                                    <RuntimeOnlyRow
+                                                        kind
+                                                        name=entry.name.clone()
+                                                        states=entry.runtimes.clone()
+                                                        on_done=reread
+                                                    />
                                                 }
                                             })
                                             .collect_view()

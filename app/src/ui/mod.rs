@@ -10,6 +10,7 @@ pub mod i18n_ctx;
 pub mod live;
 pub mod merge_panel;
 pub mod nav_guard;
+pub mod sync;
 pub mod toast;
 
 use crate::api::ArtifactType;
