@@ -207,15 +207,12 @@ test('a failed sync is an error toast; the statuses stay as they were', async ({
   expect(errors.filter((e) => !/net::ERR_FAILED/.test(e))).toEqual([]);
 });
 
-// Needs the lead's wiring of `SyncOffer` (app/src/ui/sync.rs) into the editor; skipped until
-// the editor renders it.
 test('the editor offers Sync after a save', async ({ page }) => {
   const errors = collectErrors(page);
   const name = unique('offer');
   await createArtifact(page, 'agents', name, AGENT(name));
   expect((await page.request.post(`/api/context/agents/${name}/sync`)).status()).toBe(200);
   await openEditor(page, 'agents', name);
-  test.skip((await page.locator('#sync-offer').count()) === 0, 'SyncOffer is not wired into the editor yet');
 
   const offer = page.locator('#sync-offer');
   await expect(offer.locator('.runtime-badge[data-status="in_sync"]')).toHaveCount(4);

@@ -10,6 +10,7 @@ use super::i18n_ctx::use_i18n;
 use super::live::{use_live_events, LiveEvent};
 use super::merge_panel::MergePanel;
 use super::nav_guard::use_nav_guard;
+use super::sync::SyncOffer;
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{create_artifact, get_artifact, get_project_info, save_artifact, ProjectInfo};
 use crate::api::{ApiError, ArtifactBody, ArtifactType, CreateRequest, Etag, MtimeNs, UpdateRequest};
@@ -553,6 +554,8 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
                     {i18n.t(Msg::HistoryTitle)}
                 </button>
             </div>
+            // After a save, the item's runtime statuses and "Sync to runtimes" (§15).
+            <SyncOffer kind name=name.get_value() saved=history_refresh unsaved=dirty />
             <HistoryPanel
                 kind
                 name=name.get_value()
