@@ -13,6 +13,19 @@ if (!process.env.CTXGATE_E2E_ROOT) {
 const root = process.env.CTXGATE_E2E_ROOT;
 const port = Number(process.env.CTXGATE_E2E_PORT ?? 3917);
 const profile = process.env.SERVER_PROFILE ?? 'release';
+// The server is a copy of the built binary in a temp folder outside the checkout, run with an
+// empty environment from inside the project: what a user who copied `ctxgate` gets, so every
+// test also proves that the binary carries its own page assets.
+if (!process.env.CTXGATE_E2E_BIN) {
+  const built = path.join(__dirname, '..', 'target', profile, 'ctxgate');
+  const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ctxgate-bin-')), 'ctxgate');
+  if (fs.existsSync(built)) {
+    fs.copyFileSync(built, bin);
+    fs.chmodSync(bin, 0o755);
+  }
+  process.env.CTXGATE_E2E_BIN = bin;
+}
+const bin = process.env.CTXGATE_E2E_BIN;
 
 export default defineConfig({
   testDir: './tests',
@@ -38,7 +51,7 @@ export default defineConfig({
   ],
   webServer: {
     // stderr (the tracing log, incl. the audit line) goes to a file the tests read.
-    command: `cd .. && LEPTOS_SITE_ROOT=target/site exec ./target/${profile}/ctxgate serve --root "${root}" --addr 127.0.0.1:${port} 2> "${root}/server.log"`,
+    command: `cd "${root}" && exec env -i PATH=/usr/bin:/bin HOME="${root}" "${bin}" serve --addr 127.0.0.1:${port} 2> server.log`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -26,7 +26,7 @@ test('text typed before hydration is kept, marks the page dirty and is saved', a
   // Hold the wasm back until the test has typed.
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => { release = resolve; });
-  await page.route('**/pkg/*.wasm', async (route) => {
+  await page.route('**/pkg/**/*.wasm', async (route) => {
     await held;
     await route.continue();
   });
@@ -47,7 +47,7 @@ test('text typed into the New form before hydration is kept and created', async 
   const errors = collectErrors(page);
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => { release = resolve; });
-  await page.route('**/pkg/*.wasm', async (route) => {
+  await page.route('**/pkg/**/*.wasm', async (route) => {
     await held;
     await route.continue();
   });

@@ -65,6 +65,7 @@ impl Default for ServeArgs {
             log_format: LogFormat::Text,
             history_dir: None,
             watch: WatchArg::Auto,
+            open: false,
         }
     }
 }
@@ -97,6 +98,10 @@ pub struct ServeArgs {
     /// `off` does not watch (no live notices, no `external` history).
     #[arg(long, value_enum, default_value_t = WatchArg::Auto)]
     pub watch: WatchArg,
+    /// Open the app in the default browser once it listens (`$BROWSER` is honoured); where no
+    /// browser can be started, the URL printed on start is the way in.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

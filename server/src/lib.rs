@@ -4,6 +4,7 @@
 // The editor's view type nests deeper than rustc's default query depth in release builds.
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod cli;
 pub mod events;
 pub mod limit;
@@ -13,6 +14,8 @@ pub mod security;
 
 use app::api::backend::Backend;
 use app::{shell, App};
+use axum::extract::{Request, State};
+use axum::http::Uri;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -20,38 +23,79 @@ use security::Security;
 use std::net::SocketAddr;
 
 /// Leptos options for the built site: the output name is fixed (SPEC §10), the site root comes
-/// from `LEPTOS_SITE_ROOT` (default `target/site`), and `--addr` wins over the site address.
-pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+/// from `LEPTOS_SITE_ROOT` (default `target/site`), the page's asset URLs from `assets`, and
+/// `--addr` wins over the site address.
+pub fn leptos_options(addr: SocketAddr, assets: &assets::Source) -> LeptosOptions {
     let mut options = get_configuration(None)
         .map(|conf| conf.leptos_options)
         .unwrap_or_else(|_| LeptosOptions::builder().output_name("ctxgate").site_root("target/site").build());
     options.output_name = "ctxgate".into();
     options.site_addr = addr;
+    options.site_pkg_dir = assets.pkg_dir().into();
     options
 }
 
 /// The whole app: REST under `/api/context`, server functions under `/_fn`, pages, assets,
 /// all behind the security layers.
-pub fn router(backend: Backend, options: LeptosOptions, security: Security, events: events::Events) -> Router {
+pub fn router(
+    backend: Backend,
+    options: LeptosOptions,
+    security: Security,
+    events: events::Events,
+    source: &assets::Source,
+) -> Router {
     let routes = generate_route_list(App);
-    // The wasm, JS and CSS, served precompressed when `.br` / `.gz` siblings exist (scripts/
-    // build them at the highest levels; on-the-fly compression below uses the fastest level).
-    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    let pkg = tower_http::services::ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
+    // The wasm, JS and CSS, precompressed (`cargo leptos build --release` writes `.br` / `.gz`
+    // at the highest levels; on-the-fly compression below uses the fastest level).
+    let pkg = match source {
+        assets::Source::Embedded { build } => {
+            Router::new().route("/pkg/{*path}", axum::routing::get(assets::pkg).with_state(build.clone()))
+        }
+        assets::Source::Disk => {
+            let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+            Router::new().nest_service(
+                "/pkg",
+                tower_http::services::ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip(),
+            )
+        }
+    };
+    let embedded = matches!(source, assets::Source::Embedded { .. });
+    // The access log: one `info` line per request, target `ctxgate::access`, with the method, the
+    // path (never the query string, which may carry `?token=`), the status and the duration.
+    // Headers and bodies are never logged.
+    let access_log = tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(|request: &Request| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        })
+        .on_request(())
+        .on_response(|response: &axum::response::Response, latency: std::time::Duration, _: &tracing::Span| {
+            // Milliseconds to 0.01, as a number (JSON consumers sort and sum it).
+            let ms = (latency.as_secs_f64() * 100_000.0).round() / 100.0;
+            tracing::info!(target: "ctxgate::access", status = response.status().as_u16(), ms, "served");
+        })
+        .on_body_chunk(())
+        .on_eos(())
+        .on_failure(());
     let context_backend = backend.clone();
     let pages = Router::new()
         .leptos_routes_with_context(&options, routes, move || provide_context(context_backend.clone()), {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(move |uri: Uri, state: State<LeptosOptions>, request: Request| async move {
+            // `/favicon.ico` and the other files of `public/`, then the app's own 404 page.
+            if let Some(file) = embedded.then(|| assets::root_file(uri.path(), request.headers())).flatten() {
+                return file;
+            }
+            leptos_axum::file_and_error_handler(shell)(uri, state, request).await
+        })
         .with_state(options);
     Router::new()
         .route(events::PATH, axum::routing::get(events::stream).with_state(events))
         .merge(rest::routes(backend))
         .route("/api", axum::routing::any(rest::api_not_found))
         .route("/api/{*rest}", axum::routing::any(rest::api_not_found))
-        .nest_service("/pkg", pkg)
+        .merge(pkg)
         .merge(pages)
         // Inside the security check (a refused request is never read) and before every handler.
         .layer(axum::middleware::from_fn(limit::body_limit))
@@ -59,4 +103,6 @@ pub fn router(backend: Backend, options: LeptosOptions, security: Security, even
         .layer(axum::middleware::from_fn_with_state(security, security::guard))
         .layer(axum::middleware::from_fn(security::common_headers))
         .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+        // Outermost, so refused requests are logged too.
+        .layer(access_log)
 }

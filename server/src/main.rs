@@ -93,9 +93,24 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 let _ = sender.send(event); // no open stream: nobody to tell
             }),
         );
-        let app = router(backend.clone(), leptos_options(local), security, events);
-        tracing::info!(target: "ctxgate", "serving {} at http://{local}/ (changes on disk: {})", backend.canonical_root(), watch.mode);
-        println!("ctxgate listening on http://{local}/");
+        let assets = server::assets::Source::detect();
+        if !assets.is_complete() {
+            tracing::warn!(target: "ctxgate", "this binary was built without its site (build it with `cargo leptos build --release`): pages will not become interactive");
+        }
+        let app = router(backend.clone(), leptos_options(local, &assets), security, events, &assets);
+        let token = if args.token.is_some() { "required" } else { "not required" };
+        tracing::info!(target: "ctxgate", "serving {} at http://{local}/ (token {token}, changes on disk: {})", backend.canonical_root(), watch.mode);
+        // The first stdout line: tests and scripts read the URL from it.
+        let project = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        println!("ctxgate listening on http://{local}/ for project {} (token {token})", project.display());
+        if args.open {
+            let url = format!("http://{local}/");
+            // The browser is the user's: a failure to start one is a message, not an error.
+            match webbrowser::open(&url) {
+                Ok(()) => println!("ctxgate: opened {url} in the browser"),
+                Err(err) => println!("ctxgate: could not open a browser ({err}); open {url} yourself"),
+            }
+        }
         let mut stopping = shutdown.subscribe();
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown_signal().await;

@@ -18,7 +18,7 @@ use crate::i18n::Msg;
 use editor::EditorPage;
 use i18n_ctx::{initial_lang, use_i18n, I18n, LanguageSwitch};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use toast::{ToastRegion, Toasts};
@@ -50,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.ico" />
+                // Beside the scripts, so it follows the same (possibly hashed) package folder.
+                <link rel="stylesheet" id="leptos" href=format!("/{}/ctxgate.css", options.site_pkg_dir) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -78,7 +80,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/ctxgate.css" />
         <Router>
             <Header />
             <main>

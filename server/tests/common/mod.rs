@@ -52,6 +52,8 @@ impl Server {
             .args(args)
             .env("RUST_LOG", "info")
             .env_remove("CTXGATE_TOKEN")
+            // The site comes out of the binary unless a test points it at a folder.
+            .env_remove("LEPTOS_SITE_ROOT")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in env {

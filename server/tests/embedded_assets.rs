@@ -1,0 +1,87 @@
+//! The release binary serves the site it carries (`server/src/assets.rs`): each encoding's
+//! exact bytes and headers, hashed URLs cached for a year, 304 on a matching `If-None-Match`.
+//! Needs the release build: `scripts/test` runs it after `cargo leptos build --release` with
+//! `CTXGATE_BIN=target/release/ctxgate … -- --ignored`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+mod common;
+
+use common::*;
+use std::path::PathBuf;
+
+fn site() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
+}
+
+/// The build id in the page's script URL: `/pkg/<16 hex>/ctxgate.js`.
+fn build_id(html: &str) -> String {
+    let at = html.find("/pkg/").expect("a /pkg/ URL in the page");
+    let id: String = html[at + 5..].chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(id.len(), 16, "hashed package folder in {}", &html[at..at + 40]);
+    assert!(html.contains(&format!("/pkg/{id}/ctxgate.js")));
+    assert!(html.contains(&format!("/pkg/{id}/ctxgate.css")));
+    id
+}
+
+#[test]
+#[ignore = "needs the release build; scripts/test runs it with CTXGATE_BIN=target/release/ctxgate"]
+fn embedded_assets_by_encoding_with_etags_and_304() {
+    let built = PathBuf::from(std::env::var_os("CTXGATE_BIN").expect("set CTXGATE_BIN to the release binary"));
+    // Relative to the workspace, where scripts/test runs.
+    let built = if built.is_relative() { site().join("../..").join(built) } else { built };
+    // A copy outside the checkout: nothing can come from target/site on disk.
+    let bin_dir = tempfile::tempdir().unwrap();
+    let bin = bin_dir.path().join("ctxgate");
+    std::fs::copy(&built, &bin).unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
+    std::env::set_var("CTXGATE_BIN", &bin);
+    let server = Server::start();
+    let page = server.client.get(server.url("/")).send().unwrap();
+    assert_eq!(page.status(), 200);
+    let build = build_id(&page.text().unwrap());
+
+    let cases = [
+        ("ctxgate.wasm", "br", "ctxgate.wasm.br", Some("br"), "application/wasm"),
+        ("ctxgate.wasm", "gzip", "ctxgate.wasm.gz", Some("gzip"), "application/wasm"),
+        ("ctxgate.wasm", "identity", "ctxgate.wasm", None, "application/wasm"),
+        ("ctxgate.wasm", "br;q=0, gzip", "ctxgate.wasm.gz", Some("gzip"), "application/wasm"),
+        ("ctxgate.js", "gzip, deflate, br", "ctxgate.js.br", Some("br"), "text/javascript; charset=utf-8"),
+        ("ctxgate.css", "gzip", "ctxgate.css.gz", Some("gzip"), "text/css; charset=utf-8"),
+    ];
+    let mut etags = Vec::new();
+    for (file, accept, expected_file, encoding, content_type) in cases {
+        let url = server.url(&format!("/pkg/{build}/{file}"));
+        let answer = server.client.get(&url).header("accept-encoding", accept).send().unwrap();
+        assert_eq!(answer.status(), 200, "{file} {accept}");
+        let headers = answer.headers().clone();
+        assert_eq!(headers["content-type"], content_type, "{file} {accept}");
+        assert_eq!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{file} {accept}");
+        assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(headers["vary"], "accept-encoding");
+        let etag = headers["etag"].to_str().unwrap().to_owned();
+        assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() == 18, "strong etag {etag}");
+        let expected = std::fs::read(site().join("pkg").join(expected_file)).unwrap();
+        assert_eq!(answer.bytes().unwrap().as_ref(), expected.as_slice(), "{file} {accept}: the built bytes");
+
+        let again =
+            server.client.get(&url).header("accept-encoding", accept).header("if-none-match", &etag).send().unwrap();
+        assert_eq!(again.status(), 304, "{file} {accept}");
+        assert_eq!(again.headers()["etag"], etag.as_str());
+        assert!(again.bytes().unwrap().is_empty());
+        etags.push((file, encoding, etag));
+    }
+    // Each encoding of a file is its own representation, with its own tag.
+    let wasm: Vec<_> = etags.iter().filter(|(f, ..)| *f == "ctxgate.wasm").map(|(_, e, t)| (e, t)).collect();
+    assert_ne!(wasm[0].1, wasm[1].1);
+    assert_ne!(wasm[1].1, wasm[2].1);
+
+    // The unhashed URL answers too, to be revalidated; unknown files are 404.
+    let plain = server.client.get(server.url("/pkg/ctxgate.css")).send().unwrap();
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()["cache-control"], "no-cache");
+    assert_eq!(server.client.get(server.url(&format!("/pkg/{build}/nope.js"))).send().unwrap().status(), 404);
+    // public/ files at the root.
+    let icon = server.client.get(server.url("/favicon.ico")).header("accept-encoding", "identity").send().unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/x-icon");
+    assert_eq!(icon.bytes().unwrap().as_ref(), std::fs::read(site().join("favicon.ico")).unwrap().as_slice());
+}
