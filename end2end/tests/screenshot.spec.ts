@@ -8,7 +8,9 @@ import { collectErrors, createArtifact, drift, openEditor, workingFile } from '.
 test('the conflict dialog, for the docs', async ({ page }) => {
   const errors = collectErrors(page);
   await page.setViewportSize({ width: 1280, height: 800 });
-  const name = `release-checklist-${Date.now().toString(36)}`;
+  // A fixed name keeps the picture the same from run to run (a reused server may have it already).
+  const name = 'release-checklist';
+  expect((await page.request.delete(`/api/context/skills/${name}`)).status()).toBe(200);
   const base = [
     '---', `name: ${name}`, 'description: What to check before tagging a release.', '---', '',
     '# Release checklist', '', '1. Run the full test suite.', '2. Update the changelog.',
