@@ -67,7 +67,7 @@ test('Sync on an out-of-sync agent restores the runtime file, keeps the hand edi
   await row(page, 'agents', name).getByRole('button', { name: `Sync ${name} to the runtimes` }).click();
   const toast = page.getByRole('status');
   await expect(toast).toContainText(`Synced "${name}": 4 runtime target(s) up to date.`);
-  await expect(toast).toContainText(`1 hand-edited runtime file(s) replaced (${claudeFile})`);
+  await expect(toast).toContainText(`1 runtime file(s) that differed were replaced (${claudeFile})`);
   await expect(toast).toContainText('kept in History');
   await allInSync(page, 'agents', name, 4);
 

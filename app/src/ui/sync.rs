@@ -79,7 +79,7 @@ fn skip_reasons<'a>(rows: impl Iterator<Item = (&'a str, &'a str)>) -> String {
 }
 
 /// The toast for a sync's answer (`what`: `"name"` or the type's name): how many runtime
-/// targets are up to date, which hand-edited files were replaced (kept in History), what was
+/// targets are up to date, which runtime files that differed were replaced (kept in History), what was
 /// skipped and why. A replacement or a skip makes it a warning.
 pub fn sync_toast(lang: Lang, what: &str, report: &SyncReportBody) -> (ToastKind, String) {
     let mut text = lang.format(Msg::SyncDone, &[("what", what), ("count", &report.generated.len().to_string())]);
@@ -450,7 +450,7 @@ mod tests {
         });
         let (kind, text) = sync_toast(Lang::En, "Agents", &mixed);
         assert_eq!(kind, ToastKind::Warning);
-        assert!(text.contains("1 hand-edited runtime file(s) replaced (.claude/agents/rev.md)"), "{text}");
+        assert!(text.contains("1 runtime file(s) that differed were replaced (.claude/agents/rev.md)"), "{text}");
         assert!(text.contains("kept in History"), "{text}");
         assert!(
             text.ends_with("2 skipped: no canonical agents; kimi_agents: cannot write .kimi/agents/rev.yaml"),
