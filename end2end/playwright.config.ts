@@ -18,12 +18,15 @@ const profile = process.env.SERVER_PROFILE ?? 'release';
 // test also proves that the binary carries its own page assets.
 if (!process.env.CTXGATE_E2E_BIN) {
   const built = path.join(__dirname, '..', 'target', profile, 'ctxgate');
-  const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ctxgate-bin-')), 'ctxgate');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctxgate-bin-'));
+  const bin = path.join(dir, 'ctxgate');
   if (fs.existsSync(built)) {
     fs.copyFileSync(built, bin);
     fs.chmodSync(bin, 0o755);
   }
   process.env.CTXGATE_E2E_BIN = bin;
+  // The copy is as big as the release binary: do not leave one behind per run.
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 }
 const bin = process.env.CTXGATE_E2E_BIN;
 

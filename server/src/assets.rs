@@ -18,7 +18,9 @@ use sha2::{Digest, Sha256};
 #[derive(rust_embed::RustEmbed)]
 #[folder = "../target/site"]
 #[allow_missing = true]
-#[exclude = "*.d.ts"]
+// wasm-bindgen's TypeScript declarations (and cargo-leptos's compressed copies of them): no page
+// asks for them.
+#[exclude = "*.d.ts*"]
 struct Site;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -46,6 +48,15 @@ impl Source {
     pub fn is_complete(&self) -> bool {
         match self {
             Source::Embedded { .. } => Site::get("pkg/ctxgate.wasm").is_some(),
+            Source::Disk => true,
+        }
+    }
+
+    /// Whether the embedded wasm has its brotli copy (false when the release build ran without
+    /// `--precompress`: the page then loads nearly four times the bytes).
+    pub fn is_precompressed(&self) -> bool {
+        match self {
+            Source::Embedded { .. } => Site::get("pkg/ctxgate.wasm.br").is_some(),
             Source::Disk => true,
         }
     }
@@ -95,6 +106,11 @@ pub fn root_file(path: &str, headers: &HeaderMap) -> Option<Response> {
     respond(path, headers, REVALIDATE)
 }
 
+/// Marks a response whose content coding this module already chose: the on-the-fly compression
+/// layer leaves it alone, so its strong ETag always names the bytes sent.
+#[derive(Clone, Copy, Debug)]
+pub struct Negotiated;
+
 fn respond(path: &str, headers: &HeaderMap, cache: &'static str) -> Option<Response> {
     // A client asking for `x.br` itself gets it as bytes, like any file; variants are chosen below.
     let plain = Site::get(path)?;
@@ -108,7 +124,8 @@ fn respond(path: &str, headers: &HeaderMap, cache: &'static str) -> Option<Respo
     let mut response = if if_none_match(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = Body::from(file.data.into_owned()).into_response();
+        // Borrowed from the binary in release builds: no copy per request.
+        let mut response = Body::from(file.data).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, content_type(path));
         if let Some(encoding) = encoding {
             response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
@@ -121,6 +138,7 @@ fn respond(path: &str, headers: &HeaderMap, cache: &'static str) -> Option<Respo
     }
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response.extensions_mut().insert(Negotiated);
     Some(response)
 }
 

@@ -15,7 +15,7 @@ pub mod security;
 use app::api::backend::Backend;
 use app::{shell, App};
 use axum::extract::{Request, State};
-use axum::http::Uri;
+use axum::http::{Extensions, HeaderMap, StatusCode, Uri, Version};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -32,7 +32,26 @@ pub fn leptos_options(addr: SocketAddr, assets: &assets::Source) -> LeptosOption
     options.output_name = "ctxgate".into();
     options.site_addr = addr;
     options.site_pkg_dir = assets.pkg_dir().into();
+    // With `hash_files` Leptos reads `hash.txt` beside the executable, which a copied binary does
+    // not have; the build hash in `site_pkg_dir` does that job (a stray `LEPTOS_HASH_FILES` in the
+    // user's environment must not break the page).
+    options.hash_files = false;
     options
+}
+
+/// On-the-fly compression (fastest level) for what no handler compressed already: pages, JSON,
+/// and folder-served assets without `.br` / `.gz`. Embedded assets chose their coding
+/// themselves ([`assets::Negotiated`]); compressing them here would send bytes their strong ETag
+/// does not name.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+    tower_http::compression::CompressionLayer::new()
+        .quality(tower_http::CompressionLevel::Fastest)
+        .compress_when(DefaultPredicate::new().and(not_negotiated))
+}
+
+fn not_negotiated(_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions) -> bool {
+    extensions.get::<assets::Negotiated>().is_none()
 }
 
 /// The whole app: REST under `/api/context`, server functions under `/_fn`, pages, assets,
@@ -45,8 +64,8 @@ pub fn router(
     source: &assets::Source,
 ) -> Router {
     let routes = generate_route_list(App);
-    // The wasm, JS and CSS, precompressed (`cargo leptos build --release` writes `.br` / `.gz`
-    // at the highest levels; on-the-fly compression below uses the fastest level).
+    // The wasm, JS and CSS, precompressed (`cargo leptos build --release --precompress` writes
+    // `.br` / `.gz`; on-the-fly compression below uses the fastest level).
     let pkg = match source {
         assets::Source::Embedded { build } => {
             Router::new().route("/pkg/{*path}", axum::routing::get(assets::pkg).with_state(build.clone()))
@@ -77,17 +96,38 @@ pub fn router(
         .on_eos(())
         .on_failure(());
     let context_backend = backend.clone();
+    // The app's 404 page (its router falls back to it), as `file_and_error_handler` renders it.
+    let not_found_page = leptos_axum::render_app_to_stream_in_order_with_context(
+        {
+            let options = options.clone();
+            move || provide_context(options.clone())
+        },
+        {
+            let options = options.clone();
+            move || shell(options.clone())
+        },
+    );
     let pages = Router::new()
         .leptos_routes_with_context(&options, routes, move || provide_context(context_backend.clone()), {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(move |uri: Uri, state: State<LeptosOptions>, request: Request| async move {
-            // `/favicon.ico` and the other files of `public/`, then the app's own 404 page.
-            if let Some(file) = embedded.then(|| assets::root_file(uri.path(), request.headers())).flatten() {
+            if !embedded {
+                // `LEPTOS_SITE_ROOT`: that folder's files, then the app's own 404 page.
+                return leptos_axum::file_and_error_handler(shell)(uri, state, request).await;
+            }
+            // `/favicon.ico` and the other files of `public/` from the binary, then the 404 page.
+            // Never `file_and_error_handler` here: it serves `site_root` relative to the working
+            // folder, i.e. whatever `target/site` the user's project happens to hold.
+            if let Some(file) = assets::root_file(uri.path(), request.headers()) {
                 return file;
             }
-            leptos_axum::file_and_error_handler(shell)(uri, state, request).await
+            let mut response = not_found_page(request).await;
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = StatusCode::NOT_FOUND;
+            }
+            response
         })
         .with_state(options);
     Router::new()
@@ -102,7 +142,28 @@ pub fn router(
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(security, security::guard))
         .layer(axum::middleware::from_fn(security::common_headers))
-        .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+        .layer(compression())
         // Outermost, so refused requests are logged too.
         .layer(access_log)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_http::compression::predicate::Predicate as _;
+
+    #[test]
+    fn on_the_fly_compression_leaves_negotiated_assets_alone() {
+        let predicate = tower_http::compression::predicate::DefaultPredicate::new().and(not_negotiated);
+        let big = || {
+            axum::http::Response::builder()
+                .header(axum::http::header::CONTENT_TYPE, "application/wasm")
+                .body(axum::body::Body::from(vec![0u8; 100_000]))
+                .unwrap()
+        };
+        assert!(predicate.should_compress(&big()));
+        let mut negotiated = big();
+        negotiated.extensions_mut().insert(assets::Negotiated);
+        assert!(!predicate.should_compress(&negotiated));
+    }
 }

@@ -95,7 +95,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         );
         let assets = server::assets::Source::detect();
         if !assets.is_complete() {
-            tracing::warn!(target: "ctxgate", "this binary was built without its site (build it with `cargo leptos build --release`): pages will not become interactive");
+            tracing::warn!(target: "ctxgate", "this binary was built without its site (build it with `cargo leptos build --release --precompress`): pages will not become interactive");
+        } else if !assets.is_precompressed() {
+            tracing::warn!(target: "ctxgate", "this binary was built without `--precompress`: the page's files are sent uncompressed");
         }
         let app = router(backend.clone(), leptos_options(local, &assets), security, events, &assets);
         let token = if args.token.is_some() { "required" } else { "not required" };
@@ -105,11 +107,13 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         println!("ctxgate listening on http://{local}/ for project {} (token {token})", project.display());
         if args.open {
             let url = format!("http://{local}/");
-            // The browser is the user's: a failure to start one is a message, not an error.
-            match webbrowser::open(&url) {
+            // Off the serving path: `webbrowser` waits for text browsers (lynx, w3m) to exit, and
+            // they need the server answering meanwhile. The browser is the user's: a failure to
+            // start one is a message, not an error.
+            tokio::task::spawn_blocking(move || match webbrowser::open(&url) {
                 Ok(()) => println!("ctxgate: opened {url} in the browser"),
                 Err(err) => println!("ctxgate: could not open a browser ({err}); open {url} yourself"),
-            }
+            });
         }
         let mut stopping = shutdown.subscribe();
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {

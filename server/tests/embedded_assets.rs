@@ -1,7 +1,8 @@
 //! The release binary serves the site it carries (`server/src/assets.rs`): each encoding's
-//! exact bytes and headers, hashed URLs cached for a year, 304 on a matching `If-None-Match`.
-//! Needs the release build: `scripts/test` runs it after `cargo leptos build --release` with
-//! `CTXGATE_BIN=target/release/ctxgate … -- --ignored`.
+//! exact bytes and headers, hashed URLs cached for a year, 304 on a matching `If-None-Match`, and
+//! nothing from the folder it was started in.
+//! The first test needs the release build: `scripts/test` runs this file after `cargo leptos
+//! build --release --precompress` with `CTXGATE_BIN=target/release/ctxgate … --include-ignored`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;
@@ -10,7 +11,15 @@ use common::*;
 use std::path::PathBuf;
 
 fn site() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
+    workspace().join("target/site")
+}
+
+/// `binary()` copied into a fresh temp folder (kept while the first value lives).
+fn copy_of_binary() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("ctxgate");
+    std::fs::copy(binary(), &bin).unwrap_or_else(|e| panic!("copy {}: {e}", binary().display()));
+    (dir, bin)
 }
 
 /// The build id in the page's script URL: `/pkg/<16 hex>/ctxgate.js`.
@@ -26,15 +35,12 @@ fn build_id(html: &str) -> String {
 #[test]
 #[ignore = "needs the release build; scripts/test runs it with CTXGATE_BIN=target/release/ctxgate"]
 fn embedded_assets_by_encoding_with_etags_and_304() {
-    let built = PathBuf::from(std::env::var_os("CTXGATE_BIN").expect("set CTXGATE_BIN to the release binary"));
-    // Relative to the workspace, where scripts/test runs.
-    let built = if built.is_relative() { site().join("../..").join(built) } else { built };
-    // A copy outside the checkout: nothing can come from target/site on disk.
-    let bin_dir = tempfile::tempdir().unwrap();
-    let bin = bin_dir.path().join("ctxgate");
-    std::fs::copy(&built, &bin).unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
-    std::env::set_var("CTXGATE_BIN", &bin);
-    let server = Server::start();
+    assert!(std::env::var_os("CTXGATE_BIN").is_some(), "set CTXGATE_BIN to the release binary");
+    // A copy outside the checkout, started in an empty folder: nothing can come from target/site.
+    let (_bin_dir, bin) = copy_of_binary();
+    let (root, cwd) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let launch = Launch { bin: Some(bin), cwd: Some(cwd.path().to_path_buf()) };
+    let server = Server::try_launch(&launch, root.path(), &[], &[]).unwrap();
     let page = server.client.get(server.url("/")).send().unwrap();
     assert_eq!(page.status(), 200);
     let build = build_id(&page.text().unwrap());
@@ -84,4 +90,28 @@ fn embedded_assets_by_encoding_with_etags_and_304() {
     assert_eq!(icon.status(), 200);
     assert_eq!(icon.headers()["content-type"], "image/x-icon");
     assert_eq!(icon.bytes().unwrap().as_ref(), std::fs::read(site().join("favicon.ico")).unwrap().as_slice());
+}
+
+/// Started from a folder that holds a `target/site` of its own (any Leptos project does), the
+/// binary serves none of it: its site is the one it carries.
+#[test]
+fn nothing_is_served_from_the_working_folder() {
+    let cwd = tempfile::tempdir().unwrap();
+    let stray = cwd.path().join("target/site");
+    std::fs::create_dir_all(stray.join("pkg")).unwrap();
+    std::fs::write(stray.join("stray.txt"), "from the working folder\n").unwrap();
+    std::fs::write(stray.join("pkg/stray.js"), "from the working folder\n").unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let (_bin_dir, bin) = copy_of_binary();
+    let launch = Launch { bin: Some(bin), cwd: Some(cwd.path().to_path_buf()) };
+    let server = Server::try_launch(&launch, root.path(), &[], &[]).unwrap();
+    for path in ["/stray.txt", "/pkg/stray.js"] {
+        let answer = server.client.get(server.url(path)).send().unwrap();
+        assert_eq!(answer.status(), 404, "{path}");
+        assert!(!answer.text().unwrap().contains("from the working folder"), "{path}");
+    }
+    // The 404 is still the app's own page.
+    let page = server.client.get(server.url("/no/such/page")).send().unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
 }

@@ -62,3 +62,27 @@ fn open_starts_the_browser_with_the_url() {
     let _ = child.kill();
     assert_eq!(std::fs::read_to_string(&seen).unwrap(), url);
 }
+
+/// `webbrowser` waits for a text browser (lynx, w3m, curl) to exit; the server must be answering
+/// meanwhile, or the browser waits for a page that never comes.
+#[test]
+fn open_with_a_text_browser_does_not_hold_up_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("status.txt");
+    // Named `curl` so that `webbrowser` runs it in the foreground, as it would lynx.
+    let browser = dir.path().join("curl");
+    let script = format!(
+        "#!/bin/bash\nhp=${{1#http://}}; hp=${{hp%/}}\nexec 3<>/dev/tcp/${{hp%:*}}/${{hp##*:}} || exit 1\nprintf 'GET / HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n' \"$hp\" >&3\nstatus=$(timeout 5 head -n 1 <&3)\nprintf '%s' \"$status\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+        seen.display()
+    );
+    std::fs::write(&browser, script).unwrap();
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let (_line, _root, mut child) = first_line(&["--open"], &[("BROWSER", browser.to_str().unwrap())]);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !seen.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let status = std::fs::read_to_string(&seen).unwrap();
+    assert!(status.starts_with("HTTP/1.1 200 ") || status.starts_with("HTTP/1.0 200 "), "{status:?}");
+}

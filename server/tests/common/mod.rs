@@ -10,6 +10,15 @@ use std::time::{Duration, Instant};
 
 pub const TYPES: [&str; 3] = ["skills", "agents", "commands"];
 
+/// How `Server::try_launch` starts the process.
+#[derive(Default)]
+pub struct Launch {
+    /// Default: `binary()`.
+    pub bin: Option<PathBuf>,
+    /// Default: the test's own (the `server/` folder).
+    pub cwd: Option<PathBuf>,
+}
+
 pub struct Server {
     child: Child,
     pub base: String,
@@ -44,7 +53,15 @@ impl Server {
 
     /// Starts `ctxgate serve`; `Err` with its stderr when it exits instead of printing its URL.
     pub fn try_start_on(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
-        let mut command = Command::new(binary());
+        Server::try_launch(&Launch::default(), root, args, env)
+    }
+
+    /// Like `try_start_on`, with another binary or working folder.
+    pub fn try_launch(launch: &Launch, root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
+        let mut command = Command::new(launch.bin.clone().unwrap_or_else(binary));
+        if let Some(cwd) = &launch.cwd {
+            command.current_dir(cwd);
+        }
         command
             .args(["serve", "--root"])
             .arg(root)
@@ -172,9 +189,19 @@ impl Server {
 }
 
 /// The binary under test: this build's, or `CTXGATE_BIN` (to run the suite against an older
-/// build and see a regression test fail there).
+/// build and see a regression test fail there; a relative path is taken from the workspace root,
+/// where scripts run, not from `server/`, where cargo runs the tests).
 pub fn binary() -> PathBuf {
-    std::env::var_os("CTXGATE_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_ctxgate")), PathBuf::from)
+    match std::env::var_os("CTXGATE_BIN").map(PathBuf::from) {
+        Some(bin) if bin.is_relative() => workspace().join(bin),
+        Some(bin) => bin,
+        None => PathBuf::from(env!("CARGO_BIN_EXE_ctxgate")),
+    }
+}
+
+/// The repository's root folder.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("server/ has a parent").to_path_buf()
 }
 
 impl Drop for Server {
