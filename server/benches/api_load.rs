@@ -119,7 +119,9 @@ fn start_server(parent: Option<&str>) -> Server {
     let pid = child.id();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let host = first.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_owned();
+    // `ctxgate listening on http://HOST:PORT/ for project …`: the URL is one word of the line.
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
+    let host = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
     Server { child, pid, host, _root: root }
 }
 
