@@ -2,7 +2,9 @@
 //! validation of the wire format here, everything else in `app::api::backend::Backend`.
 
 use app::api::backend::Backend;
-use app::api::parse::{parse_create, parse_if_match, parse_import, parse_sync, parse_update};
+use app::api::parse::{
+    dry_run_refused, parse_create, parse_if_match, parse_import, parse_sync, parse_update, query_asks_dry_run,
+};
 use app::api::{ApiError, ArtifactType};
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, State};
@@ -217,48 +219,64 @@ async fn optional_json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Ap
 
 async fn sync_all(
     State(backend): State<Backend>,
+    uri: axum::http::Uri,
     Path(kind): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
+    refuse_query_dry_run(&uri)?;
     parse_sync(&optional_json_body(&headers, body).await?)?;
     Ok(Json(backend.sync(kind, None).await?).into_response())
 }
 
 async fn sync_one(
     State(backend): State<Backend>,
+    uri: axum::http::Uri,
     Path((kind, name)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
     store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+    refuse_query_dry_run(&uri)?;
     parse_sync(&optional_json_body(&headers, body).await?)?;
     Ok(Json(backend.sync(kind, Some(name)).await?).into_response())
 }
 
 async fn import_all(
     State(backend): State<Backend>,
+    uri: axum::http::Uri,
     Path(kind): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
+    refuse_query_dry_run(&uri)?;
     let request = parse_import(&optional_json_body(&headers, body).await?)?;
     Ok(Json(backend.import(kind, None, request).await?).into_response())
 }
 
 async fn import_one(
     State(backend): State<Backend>,
+    uri: axum::http::Uri,
     Path((kind, name)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
     store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+    refuse_query_dry_run(&uri)?;
     let request = parse_import(&optional_json_body(&headers, body).await?)?;
     Ok(Json(backend.import(kind, Some(name), request).await?).into_response())
+}
+
+/// memtomem's `?dry_run=true` asks for a preview; without one, nothing must be written.
+fn refuse_query_dry_run(uri: &axum::http::Uri) -> Result<(), ApiError> {
+    if query_asks_dry_run(uri.query()) {
+        return Err(dry_run_refused());
+    }
+    Ok(())
 }
 
 async fn diff(

@@ -485,3 +485,38 @@ fn staging_left_by_a_crashed_sync_is_reaped_and_nobody_elses() {
     let (_, list) = json(server.get("/api/context/skills"));
     assert_eq!(list["skills"].as_array().unwrap().len(), 1, "{list}");
 }
+
+#[test]
+fn a_dry_run_is_refused_and_writes_nothing() {
+    // memtomem's clients ask for a preview with `dry_run`; ctxgate has none, so it must refuse
+    // rather than do the real thing (it used to ignore the flag and sync or import for real).
+    let server = Server::start();
+    create(&server, "agents", "rev", AGENT);
+    fs::create_dir_all(server.file(".claude/skills/only-here")).unwrap();
+    fs::write(server.file(".claude/skills/only-here/SKILL.md"), "---\nname: only-here\n---\nx\n").unwrap();
+    let before = common::snapshot(server.root());
+    let send = |path: &str, body: Option<Value>| {
+        let request = server.client.post(server.url(path));
+        json(match body {
+            Some(body) => request.json(&body).send().unwrap(),
+            None => request.send().unwrap(),
+        })
+    };
+    for (path, body) in [
+        ("/api/context/agents/sync?dry_run=true", None),
+        ("/api/context/agents/rev/sync?dry_run=1", None),
+        ("/api/context/agents/sync", Some(json!({"dry_run": true}))),
+        ("/api/context/skills/import?dry_run=true", None),
+        ("/api/context/skills/only-here/import", Some(json!({"dry_run": true, "overwrite": true}))),
+    ] {
+        let (status, answer) = send(path, body);
+        assert_eq!(status, 422, "{path}: {answer}");
+        assert_eq!(answer["error_kind"], "validation", "{path}");
+        assert_eq!(answer["field"], "dry_run", "{path}");
+    }
+    assert_eq!(common::snapshot(server.root()), before, "a refused preview changed the disk");
+    // `dry_run=false` is no preview: the sync happens.
+    let (status, answer) = send("/api/context/agents/sync?dry_run=false", None);
+    assert_eq!(status, 200, "{answer}");
+    assert!(server.file(".claude/agents/rev.md").exists());
+}

@@ -99,6 +99,7 @@ pub fn parse_import(body: &[u8]) -> Result<super::types::ImportRequest, ApiError
         return Ok(super::types::ImportRequest::default());
     }
     let map = object(body)?;
+    refuse_dry_run(&map)?;
     let overwrite = match map.get("overwrite") {
         None => false,
         Some(Value::Bool(flag)) => *flag,
@@ -107,12 +108,36 @@ pub fn parse_import(body: &[u8]) -> Result<super::types::ImportRequest, ApiError
     Ok(super::types::ImportRequest { overwrite })
 }
 
-/// A sync body: optional, and when present a JSON object (its fields are not used).
+/// A sync body: optional, and when present a JSON object (its fields are not used, but a
+/// `dry_run` is refused).
 pub fn parse_sync(body: &[u8]) -> Result<(), ApiError> {
     if body.is_empty() {
         return Ok(());
     }
-    object(body).map(|_| ())
+    refuse_dry_run(&object(body)?)
+}
+
+/// The refusal of a preview ctxgate does not have (memtomem's `dry_run`): a client that asked
+/// to see what a sync or import would do must not get it done. `GET …/{name}/diff` shows what a
+/// sync would write.
+pub fn dry_run_refused() -> ApiError {
+    ApiError::invalid("dry_run", "dry_run is not supported, so nothing was written; GET /api/context/{type}/{name}/diff shows what a sync would write")
+}
+
+fn refuse_dry_run(map: &serde_json::Map<String, Value>) -> Result<(), ApiError> {
+    match map.get("dry_run") {
+        None | Some(Value::Bool(false)) | Some(Value::Null) => Ok(()),
+        Some(_) => Err(dry_run_refused()),
+    }
+}
+
+/// `dry_run` in a query string (`?dry_run=true`), as memtomem's clients send it; `false` / `0`
+/// are no preview.
+pub fn query_asks_dry_run(query: Option<&str>) -> bool {
+    query.unwrap_or_default().split('&').any(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, "true"));
+        key == "dry_run" && !matches!(value.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off")
+    })
 }
 
 #[cfg(test)]
