@@ -79,6 +79,17 @@ test('Sync on an out-of-sync agent restores the runtime file, keeps the hand edi
   expect(kept.map((e: { runtime?: string }) => e.runtime)).toEqual(['claude_agents']);
   const entry = await (await page.request.get(`/api/context/agents/${name}/history/${kept[0].id}`)).json();
   expect(entry.content).toBe('---\nname: mine\n---\nMy own careful instructions.\n');
+
+  // In the editor's History the kept file says whose it is, and is readable but not offered for
+  // the editor: Claude's format is not the canonical one.
+  await openEditor(page, 'agents', name);
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const item = page.locator('#ctx-history li[data-runtime="claude_agents"]');
+  await expect(item).toHaveCount(1);
+  await expect(item.locator('.history-runtime')).toHaveText('claude_agents');
+  await item.getByRole('button').click();
+  await expect(page.locator('#ctx-history .history-runtime-note')).toContainText('claude_agents file that a sync replaced');
+  await expect(page.locator('#ctx-history').getByRole('button', { name: 'Restore into editor' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -167,7 +167,7 @@ pub fn HistoryPanel(
                     </button>
                 </div>
                 <EntryList entries chosen now choose />
-                <VersionPreview chosen buffer on_restore />
+                <VersionPreview entries chosen buffer on_restore />
             </section>
         </Show>
     }
@@ -208,11 +208,15 @@ fn EntryList(
                             parse_utc_seconds(&at).map_or_else(|| at.clone(), |then| relative_time(lang, now.get() - then))
                         };
                         view! {
-                            <li data-reason=entry.reason.word()>
+                            <li data-reason=entry.reason.word() data-runtime=entry.runtime.clone()>
                                 <button type="button" aria-pressed=pressed on:click=move |_| choose(id.clone())>
                                     <time datetime=entry.at.clone() title=entry.at.clone()>{when}</time>
                                     " · "
                                     <span class="history-reason">{i18n.t(reason_msg(entry.reason))}</span>
+                                    // A runtime's file that a sync replaced: say whose.
+                                    {entry.runtime.clone().map(|runtime| view! {
+                                        " · " <span class="history-runtime">{runtime}</span>
+                                    })}
                                 </button>
                             </li>
                         }
@@ -228,6 +232,7 @@ fn EntryList(
 /// The chosen version against the buffer, and the button that puts it into the editor.
 #[component]
 fn VersionPreview(
+    entries: RwSignal<Entries>,
     chosen: RwSignal<Option<HistoryContent>>,
     buffer: Signal<String>,
     on_restore: Callback<(String, String)>,
@@ -244,6 +249,17 @@ fn VersionPreview(
             on_restore.run((version.content, version.id));
         }
     };
+    // A runtime's file (Codex TOML, a Kimi YAML, …) kept by a sync is not the canonical format:
+    // it can be read here but is not offered for the editor.
+    let runtime = Memo::new(move |_| {
+        chosen.with(|c| {
+            let id = &c.as_ref()?.id;
+            entries.with(|e| match e {
+                Entries::Ready(list) => list.iter().find(|x| &x.id == id).and_then(|x| x.runtime.clone()),
+                _ => None,
+            })
+        })
+    });
     view! {
         <Show when=move || chosen.with(Option::is_some)>
             <div class="history-preview">
@@ -264,9 +280,23 @@ fn VersionPreview(
                 >
                     <p class="history-note">{i18n.t(Msg::HistorySameText)}</p>
                 </Show>
-                <button type="button" class="primary" on:click=restore>
-                    {i18n.t(Msg::HistoryRestore)}
-                </button>
+                <Show
+                    when=move || runtime.with(Option::is_none)
+                    fallback=move || {
+                        view! {
+                            <p class="history-note history-runtime-note">
+                                {move || {
+                                    let runtime = runtime.get().unwrap_or_default();
+                                    i18n.lang().format(Msg::HistoryRuntimeNote, &[("runtime", &runtime)])
+                                }}
+                            </p>
+                        }
+                    }
+                >
+                    <button type="button" class="primary" on:click=restore>
+                        {i18n.t(Msg::HistoryRestore)}
+                    </button>
+                </Show>
             </div>
         </Show>
     }
