@@ -4,9 +4,11 @@
 //! bounded in count and time. Prints figures; asserts nothing about speed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench binary: a panic is the failure report
 
+mod common;
+
+use common::{cpu_ms, cpu_split_ms, percentile, rss_mib, Server};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PUTS: usize = 3000;
@@ -59,70 +61,9 @@ impl Connection {
     }
 }
 
-fn proc_field(pid: u32, file: &str, key: &str) -> u64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap();
-    text.lines().find_map(|l| l.strip_prefix(key)).unwrap().split_whitespace().next().unwrap().parse().unwrap()
-}
-
-fn rss_mib(pid: u32) -> f64 {
-    proc_field(pid, "status", "VmRSS:") as f64 / 1024.0
-}
-
-/// (user, system) CPU time of the process in milliseconds.
-fn cpu_split_ms(pid: u32) -> (f64, f64) {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ms = |i: usize| fields[i].parse::<u64>().unwrap() as f64 * 1000.0 / 100.0; // CLK_TCK is 100
-    (ms(11), ms(12))
-}
-
-fn cpu_ms(pid: u32) -> f64 {
-    let (user, sys) = cpu_split_ms(pid);
-    user + sys
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn field(json: &str, name: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(json).unwrap();
     value[name].as_str().unwrap().to_owned()
-}
-
-struct Server {
-    child: std::process::Child,
-    pid: u32,
-    host: String,
-    _root: tempfile::TempDir,
-}
-
-fn start_server(parent: Option<&str>) -> Server {
-    let root = match parent {
-        Some(dir) => tempfile::tempdir_in(dir).unwrap(),
-        None => tempfile::tempdir().unwrap(),
-    };
-    // CTXGATE_BIN measures another build (e.g. the previous commit's) on the same machine.
-    let binary = std::env::var_os("CTXGATE_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_ctxgate").into());
-    let mut child = Command::new(binary)
-        .args(["serve", "--root"])
-        .arg(root.path())
-        .args(["--addr", "127.0.0.1:0"])
-        // e.g. CTXGATE_ARGS="--watch off" to take the watcher's share out of the figures.
-        .args(std::env::var("CTXGATE_ARGS").unwrap_or_default().split_whitespace())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    // `ctxgate listening on http://HOST:PORT/ for project …`: the URL is one word of the line.
-    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
-    let host = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
-    Server { child, pid, host, _root: root }
 }
 
 /// Runs the sequential PUTs; prints latency and CPU figures.
@@ -192,7 +133,7 @@ fn history_phase(server: &Server) {
     let mut conn = Connection::open(&server.host);
     let (_, read) = conn.request("GET", "/api/context/skills/bench", None);
     let (mut mtime, mut etag) = (field(&read, "mtime_ns"), field(&read, "etag"));
-    let history = server._root.path().join(".memtomem/.ctxgate/history");
+    let history = server.root().join(".memtomem/.ctxgate/history");
     for i in 0..HISTORY_SAVES {
         let body = format!("{:04096}", i + 1_000_000);
         let request = serde_json::json!({"content": body, "mtime_ns": mtime, "etag": etag}).to_string();
@@ -211,14 +152,13 @@ fn main() {
     println!("ctxgate REST load (release build, loopback, 2 cores shared by client and server)");
     // tmpfs makes fsync free, which isolates ctxgate's own CPU cost ("fsync aside").
     if std::path::Path::new("/dev/shm").is_dir() {
-        let mut on_tmpfs = start_server(Some("/dev/shm"));
+        let on_tmpfs = Server::start(Some("/dev/shm"));
         put_phase(&on_tmpfs, "tmpfs (/dev/shm: fsync costs nothing)");
         println!("history size, {HISTORY_SAVES} further 4 KiB saves of the same file (tmpfs):");
         history_phase(&on_tmpfs);
-        let _ = on_tmpfs.child.kill();
-        let _ = on_tmpfs.child.wait();
+        drop(on_tmpfs);
     }
-    let mut server = start_server(None);
+    let server = Server::start(None);
     std::thread::sleep(Duration::from_millis(300));
     let rss_idle = rss_mib(server.pid);
     put_phase(&server, "the temp folder's disk (each save fsyncs file and folder)");
@@ -244,8 +184,7 @@ fn main() {
     let gets: u64 = clients.into_iter().map(|c| c.join().unwrap()).sum();
     let get_cpu = cpu_ms(pid) - cpu_before;
     let rss_loaded = rss_mib(pid);
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    drop(server);
 
     println!("GET 4 KiB artifact, {GET_CLIENTS} keep-alive clients for {GET_SECONDS} s:");
     println!(

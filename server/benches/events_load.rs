@@ -4,9 +4,11 @@
 //! asserts nothing about speed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench binary: a panic is the failure report
 
+mod common;
+
+use common::{cpu_ms, percentile, rss_mib, Server};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,24 +18,6 @@ const STREAMS: usize = 50;
 const WRITES_PER_SECOND: u64 = 20;
 const LOAD_SECONDS: u64 = 30;
 
-fn proc_field(pid: u32, file: &str, key: &str) -> u64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap();
-    text.lines().find_map(|l| l.strip_prefix(key)).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap()
-}
-
-/// User + system CPU of the process in ms (clock ticks of 10 ms).
-fn cpu_ms(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    ticks as f64 * 10.0
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// Opens `GET /api/context/events` on a raw socket; lines arrive through the reader.
 fn open_stream(host: &str) -> BufReader<TcpStream> {
     let mut stream = TcpStream::connect(host).unwrap();
     write!(stream, "GET /api/context/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
@@ -75,21 +59,8 @@ fn main() {
     std::fs::create_dir_all(&folder).unwrap();
     let file = folder.join("SKILL.md");
     std::fs::write(&file, "start\n").unwrap();
-    let binary = std::env::var_os("CTXGATE_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_ctxgate").into());
-    let mut child = Command::new(binary)
-        .args(["serve", "--root"])
-        .arg(root.path())
-        .args(["--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let host = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
-    let host = host.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let server = Server::start_in(root);
+    let (pid, host) = (server.pid, server.host.clone());
 
     // Latency: write, then time until the event carrying the new content's marker arrives.
     let mut reader = open_stream(&host);
@@ -138,7 +109,7 @@ fn main() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(300));
-    let rss_before = proc_field(pid, "status", "VmRSS:") as f64 / 1024.0;
+    let rss_before = rss_mib(pid);
     let cpu_before = cpu_ms(pid);
     let started = Instant::now();
     let mut writes = 0u64;
@@ -151,13 +122,12 @@ fn main() {
         }
     }
     let cpu = cpu_ms(pid) - cpu_before;
-    let rss_after = proc_field(pid, "status", "VmRSS:") as f64 / 1024.0;
+    let rss_after = rss_mib(pid);
     stop.store(true, Ordering::Relaxed);
     for r in readers {
         let _ = r.join();
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     println!("{STREAMS} open streams, {writes} external writes at {WRITES_PER_SECOND}/s for {LOAD_SECONDS} s:");
     println!(
         "  server CPU {:.1}% of one core ({:.2} ms per write), RSS {:.1} MiB before, {:.1} MiB after; {} event lines received",
