@@ -143,7 +143,7 @@ async fn update(
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
     // The name is refused (400) before the body is read (422/413), as SPEC §4 step 1 orders.
-    store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+    store::validate_name(&name)?;
     let bytes = json_body(&headers, body).await?;
     let mut request = parse_update(&bytes)?;
     let if_match = match headers.get(header::IF_MATCH) {
@@ -218,57 +218,80 @@ async fn optional_json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Ap
 }
 
 async fn sync_all(
-    State(backend): State<Backend>,
+    backend: State<Backend>,
     uri: axum::http::Uri,
     Path(kind): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let kind = artifact_type(&kind)?;
-    refuse_query_dry_run(&uri)?;
-    parse_sync(&optional_json_body(&headers, body).await?)?;
-    Ok(Json(backend.sync(kind, None).await?).into_response())
+    sync(backend, uri, kind, None, headers, body).await
 }
 
 async fn sync_one(
-    State(backend): State<Backend>,
+    backend: State<Backend>,
     uri: axum::http::Uri,
     Path((kind, name)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    sync(backend, uri, kind, Some(name), headers, body).await
+}
+
+/// Sync of a whole type or of one item: type and name first (400 before the body's 422), a
+/// `dry_run` refused, then the optional body.
+async fn sync(
+    State(backend): State<Backend>,
+    uri: axum::http::Uri,
+    kind: String,
+    name: Option<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
-    store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+    if let Some(name) = &name {
+        store::validate_name(name)?;
+    }
     refuse_query_dry_run(&uri)?;
     parse_sync(&optional_json_body(&headers, body).await?)?;
-    Ok(Json(backend.sync(kind, Some(name)).await?).into_response())
+    Ok(Json(backend.sync(kind, name).await?).into_response())
 }
 
 async fn import_all(
-    State(backend): State<Backend>,
+    backend: State<Backend>,
     uri: axum::http::Uri,
     Path(kind): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let kind = artifact_type(&kind)?;
-    refuse_query_dry_run(&uri)?;
-    let request = parse_import(&optional_json_body(&headers, body).await?)?;
-    Ok(Json(backend.import(kind, None, request).await?).into_response())
+    import(backend, uri, kind, None, headers, body).await
 }
 
 async fn import_one(
-    State(backend): State<Backend>,
+    backend: State<Backend>,
     uri: axum::http::Uri,
     Path((kind, name)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    import(backend, uri, kind, Some(name), headers, body).await
+}
+
+/// Import of every runtime-only item of a type, or of one: checked in the same order as sync.
+async fn import(
+    State(backend): State<Backend>,
+    uri: axum::http::Uri,
+    kind: String,
+    name: Option<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
-    store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+    if let Some(name) = &name {
+        store::validate_name(name)?;
+    }
     refuse_query_dry_run(&uri)?;
     let request = parse_import(&optional_json_body(&headers, body).await?)?;
-    Ok(Json(backend.import(kind, Some(name), request).await?).into_response())
+    Ok(Json(backend.import(kind, name, request).await?).into_response())
 }
 
 /// memtomem's `?dry_run=true` asks for a preview; without one, nothing must be written.

@@ -169,7 +169,7 @@ impl Backend {
 
     /// An artifact's history, newest first (also after it was deleted).
     pub async fn history(&self, artifact_type: ArtifactType, name: String) -> Result<HistoryList, ApiError> {
-        store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        store::validate_name(&name)?;
         let store = self.store.clone();
         blocking(move || {
             let entries = store
@@ -198,7 +198,7 @@ impl Backend {
         name: String,
         id: String,
     ) -> Result<HistoryContent, ApiError> {
-        store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        store::validate_name(&name)?;
         if !store::is_valid_history_id(&id) {
             return Err(ApiError::invalid("id", super::types::HISTORY_ID_RULE));
         }
@@ -292,7 +292,7 @@ impl Backend {
     /// Pushes every artifact of a type (`name: None`) or one to the runtimes.
     pub async fn sync(&self, artifact_type: ArtifactType, name: Option<String>) -> Result<SyncReportBody, ApiError> {
         if let Some(name) = &name {
-            store::validate_name(name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+            store::validate_name(name)?;
         }
         let (store, canonical_root) = (self.store.clone(), self.canonical_root.to_string());
         blocking(move || {
@@ -324,7 +324,7 @@ impl Backend {
 
     /// Each runtime's copy of one artifact against the canonical one.
     pub async fn diff(&self, artifact_type: ArtifactType, name: String) -> Result<DiffBody, ApiError> {
-        store::validate_name(&name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+        store::validate_name(&name)?;
         let store = self.store.clone();
         blocking(move || {
             let diff =
@@ -357,7 +357,7 @@ impl Backend {
         request: ImportRequest,
     ) -> Result<ImportReportBody, ApiError> {
         if let Some(name) = &name {
-            store::validate_name(name).map_err(|err| ApiError::InvalidName { reason: err.to_string() })?;
+            store::validate_name(name)?;
         }
         let (store, canonical_root) = (self.store.clone(), self.canonical_root.to_string());
         blocking(move || {

@@ -137,6 +137,13 @@ impl ApiError {
     }
 }
 
+/// A name that breaks the rule: 400 `invalid_name`, with the rule's own words.
+impl From<model::NameError> for ApiError {
+    fn from(err: model::NameError) -> Self {
+        ApiError::InvalidName { reason: err.to_string() }
+    }
+}
+
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
