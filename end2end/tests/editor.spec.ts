@@ -2,22 +2,12 @@ import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
 import {
-  collectErrors, createArtifact, draftKey, drift, hydrated, mtimeNs, openEditor, serverLog, workingFile,
+  collectErrors, content, createArtifact, dialog, draftKey, drift, hydrated, mtimeNs, openEditor, saveButton, serverLog, workingFile,
 } from './helpers';
 
 const RELOAD = 'Reload (discard my edits)';
 const DIFF = 'Open diff editor';
 const FORCE = 'Force save (overwrite)';
-
-function content(page: Page) {
-  return page.getByLabel('Content', { exact: true });
-}
-function dialog(page: Page) {
-  return page.locator('#ctx-conflict-modal');
-}
-function saveButton(page: Page) {
-  return page.getByRole('button', { name: 'Save', exact: true });
-}
 
 /** Opens a fresh skill, edits it, drifts the file on disk and clicks Save: the dialog opens. */
 async function reachConflict(page: Page, name: string) {

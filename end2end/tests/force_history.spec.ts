@@ -1,12 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { createArtifact, openEditor, workingFile } from './helpers';
+import { content, createArtifact, openEditor, workingFile } from './helpers';
 
 // SPEC §13 with §6: a force save keeps what it overwrote, and the UI brings it back.
-
-function content(page: Page) {
-  return page.getByLabel('Content', { exact: true });
-}
 
 test('force save → toast → History shows the overwritten text → Restore → Save brings it back', async ({ page }) => {
   await createArtifact(page, 'agents', 'forced-back', 'base\n');

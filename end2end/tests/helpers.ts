@@ -71,3 +71,18 @@ export async function openEditor(page: Page, type: string, name: string) {
   await hydrated(page);
   await expect(page.getByLabel('Content', { exact: true })).toBeVisible();
 }
+
+/** The editor's textarea. */
+export function content(page: Page) {
+  return page.getByLabel('Content', { exact: true });
+}
+
+/** The conflict dialog. */
+export function dialog(page: Page) {
+  return page.locator('#ctx-conflict-modal');
+}
+
+/** The editor's Save button (English). */
+export function saveButton(page: Page) {
+  return page.getByRole('button', { name: 'Save', exact: true });
+}

@@ -1,11 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
-import { collectErrors, createArtifact, hydrated, openEditor, workingFile } from './helpers';
+import { collectErrors, content, createArtifact, hydrated, openEditor, workingFile } from './helpers';
 
-function content(page: Page) {
-  return page.getByLabel('Content', { exact: true });
-}
 function recentlyDeleted(page: Page) {
   return page.getByRole('region', { name: 'Recently deleted' });
 }

@@ -1,13 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { collectErrors, createArtifact, openEditor, workingFile } from './helpers';
+import { collectErrors, content, createArtifact, openEditor, workingFile } from './helpers';
 
 // SPEC §14: the editor knows the moment the disk changes.
-
-function content(page: Page) {
-  return page.getByLabel('Content', { exact: true });
-}
 
 /** Another program replaces the file (temp + rename). */
 function writeExternal(file: string, text: string) {

@@ -1,7 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
-import { collectErrors, createArtifact, draftKey, hydrated, workingFile } from './helpers';
+import {
+  collectErrors, content, createArtifact, dialog, draftKey, hydrated, saveButton, workingFile,
+} from './helpers';
 
 // SPEC §12: Merge in the conflict dialog, and the merge panel for what it cannot decide alone.
 
@@ -18,17 +20,8 @@ const DISK_ONE = 'title\n\nstep one\n\nstep 2 disk\n\nfooter (disk)\n';
 
 const MERGE = 'Merge';
 
-function content(page: Page) {
-  return page.getByLabel('Content', { exact: true });
-}
-function dialog(page: Page) {
-  return page.locator('#ctx-conflict-modal');
-}
 function panel(page: Page) {
   return page.locator('#ctx-merge');
-}
-function saveButton(page: Page) {
-  return page.getByRole('button', { name: 'Save', exact: true });
 }
 
 let clock = 0;

@@ -1,16 +1,11 @@
 import { test, expect, Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { collectErrors, createArtifact, hydrated, openEditor, workingFile } from './helpers';
+import {
+  collectErrors, content, createArtifact, hydrated, openEditor, saveButton, workingFile,
+} from './helpers';
 
 // SPEC §6 "Nothing typed is ever dropped", "A save changes only what the user changed", force
 // never overwrites a version nobody saw, Ctrl+S on any layout, reasons in the user's language.
-
-function content(page: Page) {
-  return page.getByLabel('Content', { exact: true });
-}
-function saveButton(page: Page) {
-  return page.getByRole('button', { name: 'Save', exact: true });
-}
 
 /** Replaces the file the way editors do (temp + rename), mtime moved on for coarse clocks. */
 function writeExternal(file: string, text: string) {
