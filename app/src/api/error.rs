@@ -2,9 +2,9 @@
 //! on variants, never on message text) and becomes the REST error envelope in one place
 //! (`IntoResponse` in `api::http`).
 
+use super::codec::JsonText;
 use super::types::MtimeNs;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 /// The exact reason of a stale write (SPEC §3).
@@ -145,7 +145,7 @@ impl From<model::NameError> for ApiError {
 }
 
 impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
+    type Encoder = JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let err = match value {
@@ -168,10 +168,11 @@ impl FromServerFnError for ApiError {
 
     fn de(data: server_fn::Bytes) -> Self {
         use server_fn::Decodes;
-        match JsonEncoding::decode(data.clone()) {
+        match JsonText::decode(data.clone()) {
             Ok(err) => err,
-            Err(first) => serde_json::from_slice::<serde_json::Value>(&data)
+            Err(first) => std::str::from_utf8(&data)
                 .ok()
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
                 .and_then(|body| ApiError::from_envelope(&body))
                 .unwrap_or_else(|| ApiError::Transport(format!("undecodable error answer: {first}"))),
         }

@@ -1,6 +1,7 @@
 //! The API shared by both sides: serde types, the error type, strict body parsing, server
 //! functions; under `ssr` also the backend glue onto the store and the HTTP error response.
 
+pub mod codec;
 pub mod error;
 pub mod fns;
 pub mod parse;
