@@ -13,7 +13,7 @@ export function serverLog(): string {
   return fs.readFileSync(path.join(root, 'server.log'), 'utf8');
 }
 
-/** Waits until the wasm has hydrated the page (the App sets this attribute in an Effect). */
+/** Waits until the wasm has hydrated the page, its route's chunk included (`hydrate()` sets this attribute). */
 export async function hydrated(page: Page) {
   await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
 }
@@ -69,12 +69,15 @@ export function mtimeNs(file: string): string {
 export async function openEditor(page: Page, type: string, name: string) {
   await page.goto(`/${type}/${name}`);
   await hydrated(page);
-  await expect(page.getByLabel('Content', { exact: true })).toBeVisible();
+  await expect(content(page)).toBeVisible();
 }
 
-/** The editor's textarea. */
+/**
+ * The editor's textarea (labelled "Content"). By id: after a client-side navigation the list
+ * page, whose New forms have "Content" fields too, stays on screen until the editor's chunk is in.
+ */
 export function content(page: Page) {
-  return page.getByLabel('Content', { exact: true });
+  return page.locator('textarea#editor-content');
 }
 
 /** The conflict dialog. */

@@ -7,6 +7,7 @@
 //! revalidated each time. Every answer carries a strong ETag per encoding and honours
 //! `If-None-Match`.
 
+use app::ui::PageChunks;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -35,6 +36,9 @@ pub enum Source {
     Disk,
 }
 
+/// The script that fetches a page's wasm chunks (`cargo leptos build --split` writes it).
+pub const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+
 impl Source {
     /// Embedded unless `LEPTOS_SITE_ROOT` is set.
     pub fn detect() -> Source {
@@ -44,10 +48,13 @@ impl Source {
         Source::Embedded { build: build_id() }
     }
 
-    /// Whether the embedded set holds the page's wasm (false for a binary built without a site).
+    /// Whether the embedded set holds the page's wasm and the loader of its per-page chunks
+    /// (false for a binary built without a site, or without `--split`).
     pub fn is_complete(&self) -> bool {
         match self {
-            Source::Embedded { .. } => Site::get("pkg/ctxgate.wasm").is_some(),
+            Source::Embedded { .. } => {
+                Site::get("pkg/ctxgate.wasm").is_some() && Site::get(&format!("pkg/{SPLIT_LOADER}")).is_some()
+            }
             Source::Disk => true,
         }
     }
@@ -59,6 +66,15 @@ impl Source {
             Source::Embedded { .. } => Site::get("pkg/ctxgate.wasm.br").is_some(),
             Source::Disk => true,
         }
+    }
+
+    /// The wasm chunks of each page, from the build's split manifest (none without one).
+    pub fn page_chunks(&self, site_root: &str) -> PageChunks {
+        let manifest = match self {
+            Source::Embedded { .. } => Site::get("pkg/__wasm_split_manifest.json").map(|file| file.data.into_owned()),
+            Source::Disk => std::fs::read(std::path::Path::new(site_root).join("pkg/__wasm_split_manifest.json")).ok(),
+        };
+        manifest.and_then(|json| PageChunks::from_manifest(&json, &self.pkg_dir(), SPLIT_LOADER)).unwrap_or_default()
     }
 
     /// The `site_pkg_dir` the page's URLs use.

@@ -64,7 +64,7 @@ pub fn router(
     source: &assets::Source,
 ) -> Router {
     let routes = generate_route_list(App);
-    // The wasm, JS and CSS, precompressed (`cargo leptos build --release --precompress` writes
+    // The wasm, JS and CSS, precompressed (`cargo leptos build --release --precompress --split` writes
     // `.br` / `.gz`; on-the-fly compression below uses the fastest level).
     let pkg = match source {
         assets::Source::Embedded { build } => {
@@ -96,6 +96,7 @@ pub fn router(
         .on_eos(())
         .on_failure(());
     let context_backend = backend.clone();
+    let chunks = source.page_chunks(&options.site_root);
     // The app's 404 page (its router falls back to it), as `file_and_error_handler` renders it.
     let not_found_page = leptos_axum::render_app_to_stream_in_order_with_context(
         {
@@ -108,10 +109,18 @@ pub fn router(
         },
     );
     let pages = Router::new()
-        .leptos_routes_with_context(&options, routes, move || provide_context(context_backend.clone()), {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || {
+                provide_context(context_backend.clone());
+                provide_context(chunks.clone());
+            },
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(move |uri: Uri, state: State<LeptosOptions>, request: Request| async move {
             if !embedded {
                 // `LEPTOS_SITE_ROOT`: that folder's files, then the app's own 404 page.

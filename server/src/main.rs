@@ -95,7 +95,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         );
         let assets = server::assets::Source::detect();
         if !assets.is_complete() {
-            tracing::warn!(target: "ctxgate", "this binary was built without its site (build it with `cargo leptos build --release --precompress`): pages will not become interactive");
+            tracing::warn!(target: "ctxgate", "this binary was built without its site (build it with `cargo leptos build --release --precompress --split`): pages will not become interactive");
         } else if !assets.is_precompressed() {
             tracing::warn!(target: "ctxgate", "this binary was built without `--precompress`: the page's files are sent uncompressed");
         }

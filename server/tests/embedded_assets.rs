@@ -2,7 +2,7 @@
 //! exact bytes and headers, hashed URLs cached for a year, 304 on a matching `If-None-Match`, and
 //! nothing from the folder it was started in.
 //! The first test needs the release build: `scripts/test` runs this file after `cargo leptos
-//! build --release --precompress` with `CTXGATE_BIN=target/release/ctxgate … --include-ignored`.
+//! build --release --precompress --split` with `CTXGATE_BIN=target/release/ctxgate … --include-ignored`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;
@@ -75,6 +75,34 @@ fn embedded_assets_by_encoding_with_etags_and_304() {
         assert!(again.bytes().unwrap().is_empty());
         etags.push((file, encoding, etag));
     }
+    // Each page's wasm chunks and their loader come from the same hashed folder, byte for byte.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site().join("pkg/__wasm_split_manifest.json")).unwrap()).unwrap();
+    let mut chunks: Vec<String> = manifest
+        .as_object()
+        .expect("the split manifest maps each lazy route to its chunks")
+        .values()
+        .flat_map(|list| list.as_array().unwrap().iter().map(|c| format!("{}.wasm", c.as_str().unwrap())))
+        .collect();
+    chunks.sort();
+    chunks.dedup();
+    assert!(chunks.len() >= 2, "the list and the editor are chunks of their own: {chunks:?}");
+    chunks.push(server::assets::SPLIT_LOADER.to_owned());
+    for file in &chunks {
+        let answer = server
+            .client
+            .get(server.url(&format!("/pkg/{build}/{file}")))
+            .header("accept-encoding", "identity")
+            .send()
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{file}");
+        let wanted = if file.ends_with(".wasm") { "application/wasm" } else { "text/javascript; charset=utf-8" };
+        assert_eq!(answer.headers()["content-type"], wanted, "{file}");
+        assert_eq!(answer.headers()["cache-control"], "public, max-age=31536000, immutable", "{file}");
+        let expected = std::fs::read(site().join("pkg").join(file)).unwrap();
+        assert_eq!(answer.bytes().unwrap().as_ref(), expected.as_slice(), "{file}: the built bytes");
+    }
+
     // Each encoding of a file is its own representation, with its own tag.
     let wasm: Vec<_> = etags.iter().filter(|(f, ..)| *f == "ctxgate.wasm").map(|(_, e, t)| (e, t)).collect();
     assert_ne!(wasm[0].1, wasm[1].1);

@@ -22,7 +22,10 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
+#[cfg(feature = "split")]
+use leptos_router::lazy_route;
+use leptos_router::LazyRoute;
 
 /// A version of the file the editor knows: its text (LF, as the textarea holds it) and tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,8 +106,51 @@ pub fn type_msg(kind: ArtifactType) -> Msg {
     }
 }
 
+/// The editor's route. Its view, with everything the editor can open (conflict dialog, merge,
+/// history, sync), is a separate wasm chunk: the list page never downloads it.
+pub struct EditorRoute {
+    kind: ArtifactType,
+}
+
+impl EditorRoute {
+    fn new() -> EditorRoute {
+        // The three editor routes differ only in their first segment, the artifact type.
+        let path = use_location().pathname.get_untracked();
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+        EditorRoute { kind: ArtifactType::from_plural(first).unwrap_or(ArtifactType::Skills) }
+    }
+
+    fn page(self) -> AnyView {
+        view! { <EditorPage kind=self.kind /> }.into_any()
+    }
+}
+
+#[cfg(feature = "split")]
+#[lazy_route]
+impl LazyRoute for EditorRoute {
+    fn data() -> Self {
+        EditorRoute::new()
+    }
+
+    fn view(this: Self) -> AnyView {
+        this.page()
+    }
+}
+
+/// The same route in one piece: the server, and wasm built without `--split` (the wasm tests).
+#[cfg(not(feature = "split"))]
+impl LazyRoute for EditorRoute {
+    fn data() -> Self {
+        EditorRoute::new()
+    }
+
+    async fn view(this: Self) -> AnyView {
+        this.page()
+    }
+}
+
 #[component]
-pub fn EditorPage(kind: ArtifactType) -> impl IntoView {
+fn EditorPage(kind: ArtifactType) -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let name = Memo::new(move |_| params.read().get("name").unwrap_or_default());

@@ -16,6 +16,9 @@ use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
+#[cfg(feature = "split")]
+use leptos_router::lazy_route;
+use leptos_router::LazyRoute;
 
 /// `1700000000123456789` ns → `2023-11-14 22:13:20 UTC` (no time-zone database in the wasm).
 pub fn format_mtime(mtime_ns: u128) -> String {
@@ -35,8 +38,35 @@ pub fn format_mtime(mtime_ns: u128) -> String {
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// The list page's route. Its view is a separate wasm chunk, like the editor's.
+pub struct HomeRoute;
+
+#[cfg(feature = "split")]
+#[lazy_route]
+impl LazyRoute for HomeRoute {
+    fn data() -> Self {
+        HomeRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <HomePage /> }.into_any()
+    }
+}
+
+/// The same route in one piece: the server, and wasm built without `--split` (the wasm tests).
+#[cfg(not(feature = "split"))]
+impl LazyRoute for HomeRoute {
+    fn data() -> Self {
+        HomeRoute
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        view! { <HomePage /> }.into_any()
+    }
+}
+
 #[component]
-pub fn HomePage() -> impl IntoView {
+fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| get_overview());
     let trash = Resource::new(|| (), |_| list_trash());

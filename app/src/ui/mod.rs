@@ -15,12 +15,12 @@ pub mod toast;
 
 use crate::api::ArtifactType;
 use crate::i18n::Msg;
-use editor::EditorPage;
+use editor::EditorRoute;
 use i18n_ctx::{initial_lang, use_i18n, I18n, LanguageSwitch};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 use toast::{ToastRegion, Toasts};
 
 /// The page CSP for one response (SPEC §9): only the app's own scripts and wasm, plus the
@@ -33,9 +33,62 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
+/// The wasm chunks each page hydrates from, as URLs, read by the server from the build's split
+/// manifest. The page names its own in `<link rel="preload">`, so the browser fetches them beside
+/// `ctxgate.wasm` instead of after it has started.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageChunks {
+    /// The script that loads chunks (`__wasm_split.….js`).
+    pub loader: String,
+    pub list: Vec<String>,
+    pub editor: Vec<String>,
+}
+
+impl PageChunks {
+    /// From `__wasm_split_manifest.json` (lazy route → its chunks), for URLs under `/{pkg_dir}/`.
+    /// `None` when the manifest does not read as one.
+    pub fn from_manifest(json: &[u8], pkg_dir: &str, loader: &str) -> Option<PageChunks> {
+        let manifest: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_slice(json).ok()?;
+        let urls = |route: &str| -> Vec<String> {
+            manifest
+                .iter()
+                .filter(|(key, _)| key.starts_with(route))
+                .flat_map(|(_, chunks)| chunks.iter().map(|chunk| format!("/{pkg_dir}/{chunk}.wasm")))
+                .collect()
+        };
+        Some(PageChunks {
+            loader: format!("/{pkg_dir}/{loader}"),
+            list: urls("__home_route_view_"),
+            editor: urls("__editor_route_view_"),
+        })
+    }
+
+    /// The chunks of the page at `path` (none for a path no page has).
+    pub fn for_path(&self, path: &str) -> &[String] {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match segments.as_slice() {
+            [""] => &self.list,
+            [kind, name] if ArtifactType::from_plural(kind).is_some() && !name.is_empty() => &self.editor,
+            _ => &[],
+        }
+    }
+}
+
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    // This page's wasm chunks, fetched beside the entry wasm (see `PageChunks`).
+    #[cfg(feature = "ssr")]
+    let (chunks, loader) = match (use_context::<PageChunks>(), use_context::<http::request::Parts>()) {
+        (Some(all), Some(parts)) => {
+            let chunks = all.for_path(parts.uri.path()).to_vec();
+            let loader = (!chunks.is_empty()).then_some(all.loader);
+            (chunks, loader)
+        }
+        _ => (Vec::new(), None),
+    };
+    #[cfg(not(feature = "ssr"))]
+    let (chunks, loader) = (Vec::<String>::new(), None::<String>);
     // leptos_axum puts a fresh nonce in context per response; the header must name the same one.
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
@@ -54,6 +107,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href=format!("/{}/ctxgate.css", options.site_pkg_dir) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                {loader.map(|href| view! { <link rel="modulepreload" href=href /> })}
+                {chunks
+                    .into_iter()
+                    .map(|href| {
+                        view! {
+                            <link rel="preload" href=href r#as="fetch" r#type="application/wasm" crossorigin="anonymous" />
+                        }
+                    })
+                    .collect_view()}
                 <MetaTags />
             </head>
             <body>
@@ -61,6 +123,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Loads every page's wasm chunk (each once; the page on screen has its own already).
+#[cfg(feature = "split")]
+pub async fn prefetch_pages() {
+    use leptos_router::LazyRoute;
+    <home::HomeRoute as LazyRoute>::preload().await;
+    <EditorRoute as LazyRoute>::preload().await;
 }
 
 #[component]
@@ -71,33 +141,25 @@ pub fn App() -> impl IntoView {
     provide_context(Toasts::new());
     nav_guard::provide_nav_guard();
 
-    // Runs only in the browser: tests wait for this marker instead of sleeping.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(el) = document().document_element() {
-            let _ = el.set_attribute("data-hydrated", "");
-        }
-    });
-
     view! {
         <Router>
             <Header />
             <main>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view={Lazy::<home::HomeRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("skills"), ParamSegment("name"))
-                        view=|| view! { <EditorPage kind=ArtifactType::Skills /> }
+                        view={Lazy::<EditorRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("agents"), ParamSegment("name"))
-                        view=|| view! { <EditorPage kind=ArtifactType::Agents /> }
+                        view={Lazy::<EditorRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("commands"), ParamSegment("name"))
-                        view=|| view! { <EditorPage kind=ArtifactType::Commands /> }
+                        view={Lazy::<EditorRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>
@@ -127,5 +189,30 @@ fn NotFoundPage() -> impl IntoView {
     view! {
         <Title text=i18n.t(Msg::NotFoundTitle) />
         <h1>{i18n.t(Msg::NotFoundTitle)}</h1>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageChunks;
+
+    #[test]
+    fn each_page_preloads_its_own_chunks() {
+        let manifest = br#"{
+            "__home_route_view_11": ["chunk_3", "split___home_route_view_11"],
+            "__editor_route_view_22": ["chunk_3", "split___editor_route_view_22"]
+        }"#;
+        let chunks = PageChunks::from_manifest(manifest, "pkg/0123456789abcdef", "loader.js").unwrap();
+        assert_eq!(chunks.loader, "/pkg/0123456789abcdef/loader.js");
+        let list = ["/pkg/0123456789abcdef/chunk_3.wasm", "/pkg/0123456789abcdef/split___home_route_view_11.wasm"];
+        let editor = ["/pkg/0123456789abcdef/chunk_3.wasm", "/pkg/0123456789abcdef/split___editor_route_view_22.wasm"];
+        assert_eq!(chunks.for_path("/"), list);
+        for path in ["/skills/code-review", "/agents/planner", "/commands/deploy/"] {
+            assert_eq!(chunks.for_path(path), editor, "{path}");
+        }
+        for path in ["/nope", "/widgets/x", "/skills", "/skills/a/b", "/skills//"] {
+            assert!(chunks.for_path(path).is_empty(), "{path}");
+        }
+        assert_eq!(PageChunks::from_manifest(b"not json", "pkg", "l.js"), None);
     }
 }
