@@ -140,7 +140,7 @@ pub fn router(
         })
         .with_state(options);
     Router::new()
-        .route(events::PATH, axum::routing::get(events::stream).with_state(events))
+        .route(events::PATH, axum::routing::get(events::stream).fallback(rest::method_not_allowed).with_state(events))
         .merge(rest::routes(backend))
         .route("/api", axum::routing::any(rest::api_not_found))
         .route("/api/{*rest}", axum::routing::any(rest::api_not_found))

@@ -47,8 +47,15 @@ pub fn routes(backend: Backend) -> Router {
         .route("/api/context/{type}/{name}/history/{id}", get(history_entry))
         .route("/api/context/trash", get(trash))
         .route("/api/context/trash/{id}/restore", axum::routing::post(restore))
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        // Not `/{type}/{name}` with a type called "trash": there is no such route.
+        .route("/api/context/trash/{id}", axum::routing::any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(backend)
+}
+
+/// A method the route does not take, with the envelope.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }
 
 /// Any other path under `/api` (routing errors get the envelope too).

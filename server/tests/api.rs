@@ -374,6 +374,12 @@ fn bad_bodies_get_422_naming_the_field() {
     assert_refused(&server, resp, 404, "not_found", &before);
     let resp = server.get("/api/elsewhere");
     assert_refused(&server, resp, 404, "not_found", &before);
+    // the event stream and the trash have routes of their own, with the envelope too
+    let resp = server.post("/api/context/events", &json!({}));
+    assert_refused(&server, resp, 405, "method_not_allowed", &before);
+    let resp = server.get("/api/context/trash/20260101T000000000000000Z");
+    let body = assert_refused(&server, resp, 404, "not_found", &before);
+    assert_eq!(body["reason"], "route not found");
 }
 
 #[test]
