@@ -16,6 +16,9 @@ async function reachConflict(page: Page, name: string) {
   const staleMtime = mtimeNs(workingFile('skills', name));
   await content(page).fill('line one\nline two\nmine\n');
   drift(workingFile('skills', name));
+  // The live notice pushes the page down as it appears: wait for it, or the click can land where
+  // Save was a moment before.
+  await expect(page.locator('#ctx-disk-notice')).toBeVisible();
   await saveButton(page).click();
   await expect(dialog(page)).toBeVisible();
   return staleMtime;
@@ -236,6 +239,7 @@ test('Korean after switching, kept across a reload and rendered by the server', 
   await hydrated(page);
   await page.getByLabel('내용', { exact: true }).fill('y\n');
   drift(workingFile('skills', 'korean'));
+  await expect(page.locator('#ctx-disk-notice')).toBeVisible();
   await page.getByRole('button', { name: '저장', exact: true }).click();
   await expect(page.getByRole('alertdialog', { name: '디스크에서 파일이 변경되었습니다' })).toBeVisible();
   await expect(dialog(page).getByRole('button')).toHaveText(['다시 불러오기 (내 수정 버리기)', '병합', '비교 편집기 열기', '강제 저장 (덮어쓰기)']);
@@ -251,6 +255,7 @@ test('accessibility: editor and open dialog have no serious or critical violatio
   expect(serious(await new AxeBuilder({ page }).analyze())).toEqual([]);
   await content(page).fill('changed\n');
   drift(workingFile('skills', 'axe'));
+  await expect(page.locator('#ctx-disk-notice')).toBeVisible();
   await saveButton(page).click();
   await expect(dialog(page)).toBeVisible();
   expect(serious(await new AxeBuilder({ page }).include('#ctx-conflict-modal').analyze())).toEqual([]);

@@ -11,6 +11,8 @@ test('force save → toast → History shows the overwritten text → Restore �
   await content(page).fill('mine\n');
   fs.writeFileSync(`${file}.tmp`, 'their careful work\n');
   fs.renameSync(`${file}.tmp`, file);
+  // Wait for the live notice: it pushes the page down as it appears.
+  await expect(page.locator('#ctx-disk-notice')).toBeVisible();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('#ctx-conflict-modal')).toBeVisible();
   await page.getByRole('button', { name: 'Force save (overwrite)' }).click();

@@ -45,6 +45,9 @@ async function reachConflict(page: Page, name: string, base: string, mine: strin
   // Edit first: a clean editor would follow the disk live instead of conflicting.
   await page.getByLabel(label, { exact: true }).fill(mine);
   writeDisk(workingFile('skills', name), disk);
+  // The live notice pushes the page down as it appears: wait for it, or the click can land where
+  // Save was a moment before.
+  await expect(page.locator('#ctx-disk-notice')).toBeVisible();
   await page.getByRole('button', { name: save, exact: true }).click();
   await expect(dialog(page)).toBeVisible();
 }
@@ -139,6 +142,8 @@ test('"Use both" keeps mine, then disk; the panel works from the keyboard', asyn
   await dialog(page).getByRole('button', { name: MERGE, exact: true }).click();
   const block = panel(page).locator('.merge-conflict').first();
   await expect(block).toHaveAttribute('role', 'group');
+  // The panel takes focus (its heading) on the next frame: drive the keyboard only after that.
+  await expect(panel(page).locator('h2')).toBeFocused();
   await block.getByRole('button', { name: 'Use mine' }).focus();
   await page.keyboard.press('Tab');
   await expect(block.getByRole('button', { name: 'Use disk' })).toBeFocused();

@@ -97,6 +97,8 @@ test('force save after a second external change shows the newest disk text inste
   const file = workingFile('skills', 'force-twice');
   await content(page).fill('mine\n');
   writeExternal(file, 'first external\n');
+  // Wait for the live notice: it pushes the page down as it appears.
+  await expect(page.locator('#ctx-disk-notice')).toBeVisible();
   await saveButton(page).click();
   const dialog = page.locator('#ctx-conflict-modal');
   await expect(dialog).toBeVisible();
