@@ -244,8 +244,18 @@ async fn sync_one(
     sync(backend, uri, kind, Some(name), headers, body).await
 }
 
-/// Sync of a whole type or of one item: type and name first (400 before the body's 422), a
-/// `dry_run` refused, then the optional body.
+/// What sync and import check before their bodies, in this order: the type, the name (400
+/// before the body's 422), then a `dry_run` in the query.
+fn sync_target(kind: &str, name: Option<&str>, uri: &axum::http::Uri) -> Result<ArtifactType, ApiError> {
+    let kind = artifact_type(kind)?;
+    if let Some(name) = name {
+        store::validate_name(name)?;
+    }
+    refuse_query_dry_run(uri)?;
+    Ok(kind)
+}
+
+/// Sync of a whole type or of one item: the target, then the optional body.
 async fn sync(
     State(backend): State<Backend>,
     uri: axum::http::Uri,
@@ -254,11 +264,7 @@ async fn sync(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let kind = artifact_type(&kind)?;
-    if let Some(name) = &name {
-        store::validate_name(name)?;
-    }
-    refuse_query_dry_run(&uri)?;
+    let kind = sync_target(&kind, name.as_deref(), &uri)?;
     parse_sync(&optional_json_body(&headers, body).await?)?;
     Ok(Json(backend.sync(kind, name).await?).into_response())
 }
@@ -292,11 +298,7 @@ async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let kind = artifact_type(&kind)?;
-    if let Some(name) = &name {
-        store::validate_name(name)?;
-    }
-    refuse_query_dry_run(&uri)?;
+    let kind = sync_target(&kind, name.as_deref(), &uri)?;
     let request = parse_import(&optional_json_body(&headers, body).await?)?;
     Ok(Json(backend.import(kind, name, request).await?).into_response())
 }

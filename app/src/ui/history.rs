@@ -6,6 +6,7 @@
 use super::editor::diff_html;
 use super::errors::error_text;
 use super::i18n_ctx::use_i18n;
+use super::latest::Latest;
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{get_history_entry, list_history};
 use crate::api::{ArtifactType, HistoryContent, HistoryEntryBody, HistoryReason};
@@ -46,20 +47,18 @@ pub fn HistoryPanel(
     let entries = RwSignal::new(Entries::Loading);
     let chosen = RwSignal::new(None::<HistoryContent>);
     let now = RwSignal::new(now_secs());
-    // Each request takes a ticket; an answer whose ticket is no longer the newest is dropped, so
-    // a slow early answer never replaces a later one.
-    let list_ticket = StoredValue::new(0u64);
-    let pick_ticket = StoredValue::new(0u64);
+    // A slow early answer never replaces a later one.
+    let list_ticket = Latest::default();
+    let pick_ticket = Latest::default();
     let heading_ref = NodeRef::<html::H2>::new();
     // Where focus was when the panel opened (the editor's "History" button), to return it there.
 
     let load_list = move || {
-        let ticket = list_ticket.get_value() + 1;
-        list_ticket.set_value(ticket);
+        let ticket = list_ticket.take();
         let name = name.get_value();
         spawn_local(async move {
             let result = list_history(kind, name).await;
-            if list_ticket.try_get_value() != Some(ticket) {
+            if !list_ticket.is_current(ticket) {
                 return;
             }
             match result {
@@ -81,13 +80,12 @@ pub fn HistoryPanel(
     };
 
     let choose = move |id: String| {
-        let ticket = pick_ticket.get_value() + 1;
-        pick_ticket.set_value(ticket);
+        let ticket = pick_ticket.take();
         let name = name.get_value();
         spawn_local(async move {
             let result = get_history_entry(kind, name, id).await;
             // Closed or another entry chosen meanwhile: this answer is no longer wanted.
-            if pick_ticket.try_get_value() != Some(ticket) || !open.try_get_untracked().unwrap_or(false) {
+            if !pick_ticket.is_current(ticket) || !open.try_get_untracked().unwrap_or(false) {
                 return;
             }
             match result {
@@ -118,7 +116,7 @@ pub fn HistoryPanel(
             }
         } else {
             chosen.set(None);
-            pick_ticket.set_value(pick_ticket.get_value() + 1);
+            pick_ticket.take(); // an entry still on its way is no longer wanted
         }
         is_open
     });

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod history;
 pub mod home;
 pub mod i18n_ctx;
+pub mod latest;
 pub mod live;
 pub mod merge_panel;
 pub mod nav_guard;

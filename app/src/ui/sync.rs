@@ -10,6 +10,7 @@
 use super::editor::type_msg;
 use super::errors::error_text;
 use super::i18n_ctx::{use_i18n, I18n};
+use super::latest::Latest;
 use super::toast::{use_toasts, ToastKind, Toasts};
 use crate::api::fns::{diff_artifact, import_artifact, sync_artifact, sync_artifacts};
 use crate::api::{ApiError, ArtifactType, ImportReportBody, ImportRequest, RuntimeState, SyncReportBody, SyncStatus};
@@ -161,6 +162,17 @@ pub fn RuntimeBadges(states: Vec<RuntimeState>) -> impl IntoView {
     })
 }
 
+/// The list's buttons: disabled while `work` runs, then `on_done` (the list re-reads itself);
+/// either may be gone by then (the row was re-rendered), which is fine.
+fn run_busy(busy: RwSignal<bool>, on_done: Callback<()>, work: impl std::future::Future<Output = ()> + 'static) {
+    busy.set(true);
+    spawn_local(async move {
+        work.await;
+        let _ = busy.try_set(false);
+        let _ = on_done.try_run(());
+    });
+}
+
 /// "Sync" for one item of the list: syncs it, toasts the answer, then `on_done` (the list
 /// re-reads its statuses).
 #[component]
@@ -173,13 +185,10 @@ pub fn SyncButton(kind: ArtifactType, name: String, on_done: Callback<()>) -> im
         move || i18n.lang().format(Msg::SyncLabel, &[("name", &name)])
     };
     let run = move |_| {
-        busy.set(true);
         let name = name.clone();
-        spawn_local(async move {
+        run_busy(busy, on_done, async move {
             let result = sync_artifact(kind, name.clone()).await;
             announce_sync(i18n, toasts, &format!("\"{name}\""), &result);
-            let _ = busy.try_set(false);
-            let _ = on_done.try_run(());
         });
     };
     view! {
@@ -200,12 +209,9 @@ pub fn SyncAllButton(kind: ArtifactType, on_done: Callback<()>) -> impl IntoView
         lang.format(Msg::SyncAllLabel, &[("kind", lang.text(type_msg(kind)))])
     };
     let run = move |_| {
-        busy.set(true);
-        spawn_local(async move {
+        run_busy(busy, on_done, async move {
             let result = sync_artifacts(kind).await;
             announce_sync(i18n, toasts, i18n.lang().text(type_msg(kind)), &result);
-            let _ = busy.try_set(false);
-            let _ = on_done.try_run(());
         });
     };
     view! {
@@ -227,9 +233,8 @@ pub fn ImportButton(kind: ArtifactType, name: String, on_done: Callback<()>) -> 
         move || i18n.lang().format(Msg::ImportLabel, &[("name", &name)])
     };
     let run = move |_| {
-        busy.set(true);
         let name = name.clone();
-        spawn_local(async move {
+        run_busy(busy, on_done, async move {
             let result = import_artifact(kind, name.clone(), ImportRequest::default()).await;
             let lang = i18n.lang();
             match result {
@@ -246,8 +251,6 @@ pub fn ImportButton(kind: ArtifactType, name: String, on_done: Callback<()>) -> 
                     lang.format(Msg::ImportFailed, &[("name", &name), ("reason", &error_text(lang, &err))]),
                 ),
             }
-            let _ = busy.try_set(false);
-            let _ = on_done.try_run(());
         });
     };
     view! {
@@ -307,16 +310,15 @@ pub fn SyncOffer(
     let busy = RwSignal::new(false);
     // A save happened since the statuses were last brought in line by this offer's sync.
     let after_save = RwSignal::new(false);
-    // Each read takes a ticket; an answer that is no longer the newest is dropped.
-    let ticket = StoredValue::new(0u64);
+    // Only the newest read's answer is shown.
+    let ticket = Latest::default();
 
     let load = move || {
-        let mine = ticket.get_value() + 1;
-        ticket.set_value(mine);
+        let mine = ticket.take();
         let name = name.get_value();
         spawn_local(async move {
             let result = diff_artifact(kind, name).await;
-            if ticket.try_get_value() != Some(mine) {
+            if !ticket.is_current(mine) {
                 return;
             }
             let next = match result {
@@ -349,7 +351,7 @@ pub fn SyncOffer(
                 let _ = after_save.try_set(false);
             }
             let _ = busy.try_set(false);
-            if ticket.try_get_value().is_some() {
+            if ticket.alive() {
                 load();
             }
         });
