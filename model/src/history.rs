@@ -12,16 +12,20 @@ pub enum HistoryReason {
     Delete,
     External,
     Sync,
+    /// Found after a crash under a temp name (a displaced version, or a write that never
+    /// landed) and kept rather than deleted.
+    Recovered,
 }
 
 impl HistoryReason {
-    pub const ALL: [HistoryReason; 6] = [
+    pub const ALL: [HistoryReason; 7] = [
         HistoryReason::Save,
         HistoryReason::Force,
         HistoryReason::Restore,
         HistoryReason::Delete,
         HistoryReason::External,
         HistoryReason::Sync,
+        HistoryReason::Recovered,
     ];
 
     pub fn word(self) -> &'static str {
@@ -32,6 +36,7 @@ impl HistoryReason {
             HistoryReason::Delete => "delete",
             HistoryReason::External => "external",
             HistoryReason::Sync => "sync",
+            HistoryReason::Recovered => "recovered",
         }
     }
 

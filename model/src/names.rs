@@ -12,14 +12,16 @@ pub enum NameError {
     TooLong,
     #[error("name may contain only A-Z a-z 0-9 . _ -")]
     BadCharacter,
-    #[error("name must not be '.' or '..'")]
-    DotName,
+    /// Dot-entries are never artifacts: the watcher skips them, and memtomem's and ctxgate's
+    /// internal names (`.staging-…`, `.<x>.ctxgate-tmp-…`) all start with one.
+    #[error("name must not start with '.'")]
+    LeadingDot,
     #[error("name must not start with '-'")]
     LeadingDash,
 }
 
 /// Checks a skill, agent or command name: 1–64 characters from `A–Z a–z 0–9 . _ -`,
-/// not `.` or `..`, not starting with `-`.
+/// not starting with `.` or `-`.
 pub fn validate_name(name: &str) -> Result<(), NameError> {
     if name.is_empty() {
         return Err(NameError::Empty);
@@ -30,8 +32,8 @@ pub fn validate_name(name: &str) -> Result<(), NameError> {
     if name.len() > MAX_NAME_LEN {
         return Err(NameError::TooLong);
     }
-    if name == "." || name == ".." {
-        return Err(NameError::DotName);
+    if name.starts_with('.') {
+        return Err(NameError::LeadingDot);
     }
     if name.starts_with('-') {
         return Err(NameError::LeadingDash);
@@ -46,7 +48,7 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_names() {
-        for ok in ["a", "demo", "code-review", "v1.2_final", "A.b-c_9", "..x", "x..", &"a".repeat(64)] {
+        for ok in ["a", "demo", "code-review", "v1.2_final", "A.b-c_9", "x..", "x.y", &"a".repeat(64)] {
             assert_eq!(validate_name(ok), Ok(()), "{ok:?}");
         }
     }
@@ -54,8 +56,10 @@ mod tests {
     #[test]
     fn refuses_each_bad_shape() {
         assert_eq!(validate_name(""), Err(NameError::Empty));
-        assert_eq!(validate_name("."), Err(NameError::DotName));
-        assert_eq!(validate_name(".."), Err(NameError::DotName));
+        for dotted in [".", "..", "..x", ".hidden", ".staging-x-1-abcdef.tmp", ".SKILL.md.ctxgate-tmp-0123456789abcdef"]
+        {
+            assert_eq!(validate_name(dotted), Err(NameError::LeadingDot), "{dotted:?}");
+        }
         assert_eq!(validate_name("-x"), Err(NameError::LeadingDash));
         assert_eq!(validate_name(&"a".repeat(65)), Err(NameError::TooLong));
         for bad in ["../x", "a/b", "a\\b", " ", "a b", "é", "a\0b", "a\nb", "ü", "x:y", "١"] {
@@ -66,7 +70,7 @@ mod tests {
     fn rule(name: &str) -> bool {
         let chars_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-');
         let len = name.chars().count();
-        chars_ok && (1..=64).contains(&len) && name != "." && name != ".." && !name.starts_with('-')
+        chars_ok && (1..=64).contains(&len) && !name.starts_with('.') && !name.starts_with('-')
     }
 
     proptest! {

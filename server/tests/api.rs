@@ -511,6 +511,9 @@ fn non_utf8_file_is_reported_and_never_rewritten() {
     }
 }
 
+/// A crash's temps are recovered at start-up whatever their age (a displaced version keeps its
+/// old mtime; the sweep works under the artifact's locks, so no live writer's temp is taken):
+/// bytes kept nowhere else go to history as `recovered`, then the names go.
 #[test]
 fn temp_files_left_by_a_crash_are_swept_at_startup_and_hidden() {
     let root = tempfile::tempdir().unwrap();
@@ -519,22 +522,30 @@ fn temp_files_left_by_a_crash_are_swept_at_startup_and_hidden() {
     std::fs::write(folder.join("SKILL.md"), "x").unwrap();
     let agents = root.path().join(".memtomem/agents");
     std::fs::create_dir_all(&agents).unwrap();
-    let stale =
-        [folder.join(".SKILL.md.ctxgate-tmp-00000000deadbeef"), agents.join(".flat.md.ctxgate-tmp-0000000000000001")];
-    let young = folder.join(".SKILL.md.ctxgate-tmp-00000000feedbeef");
-    for path in stale.iter().chain([&young]) {
+    let temps = [
+        folder.join(".SKILL.md.ctxgate-tmp-00000000deadbeef"),
+        agents.join(".flat.md.ctxgate-tmp-0000000000000001"),
+        folder.join(".SKILL.md.ctxgate-tmp-00000000feedbeef"),
+    ];
+    for path in &temps {
         std::fs::write(path, "half").unwrap();
     }
-    // A crash more than 10 minutes ago (SPEC §4); a younger temp may be a live save elsewhere.
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    for path in &stale {
-        std::fs::File::options().write(true).open(path).unwrap().set_modified(hour_ago).unwrap();
-    }
+    std::fs::File::options().write(true).open(&temps[0]).unwrap().set_modified(hour_ago).unwrap();
     let server = Server::start_in(root, &[], &[]);
-    for path in &stale {
+    for path in &temps {
         assert!(!path.exists(), "{} not swept", path.display());
     }
-    assert!(young.exists());
+    for (kind, name) in [("skills", "s"), ("agents", "flat")] {
+        let (status, history) = json(server.get(&format!("/api/context/{kind}/{name}/history")));
+        let entries = history["entries"].as_array().unwrap();
+        assert_eq!(status, 200);
+        assert_eq!(entries.len(), 1, "{history}");
+        assert_eq!(entries[0]["reason"], "recovered");
+        let id = entries[0]["id"].as_str().unwrap();
+        let (_, entry) = json(server.get(&format!("/api/context/{kind}/{name}/history/{id}")));
+        assert_eq!(entry["content"], "half");
+    }
     let (_, body) = json(server.get("/api/context/skills/s"));
     assert_eq!(body["files"], json!([]));
 }

@@ -242,6 +242,21 @@ fn history_dir_flag_puts_it_elsewhere() {
     common::create(&server, "skills", "e", "a\n");
     let (mtime, etag) = tokens(&server, "skills", "e");
     assert_eq!(put(&server, "skills", "e", json!({"content": "b\n", "mtime_ns": mtime, "etag": etag})).0, 200);
-    assert_eq!(fs::read_dir(dir.join("skills/e")).unwrap().count(), 1);
+    // One folder per project inside it, named after the project (docs/DECISIONS.md).
+    let projects: Vec<_> = fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(projects.len(), 1, "{projects:?}");
+    let base = server
+        .root()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>();
+    assert!(
+        projects[0].file_name().unwrap().to_string_lossy().replace(['-', '_'], "").starts_with(&base),
+        "{projects:?}"
+    );
+    assert_eq!(fs::read_dir(projects[0].join("skills/e")).unwrap().count(), 1);
     assert!(!server.file(".memtomem/.ctxgate").exists());
 }

@@ -467,21 +467,33 @@ fn sync_routes_keep_errors_in_the_envelope_and_artifacts_named_sync_reachable() 
     assert_eq!(status, 400, "{body}");
 }
 
+/// What a crashed sync left under ctxgate's temp name may be the only copy of a hand-edited
+/// runtime folder: the next sync of that skill keeps it in history, never deletes it. memtomem's
+/// own staging and move-aside names are memtomem's to reap; another skill's leftovers wait for
+/// that skill's sync.
 #[test]
-fn staging_left_by_a_crashed_sync_is_reaped_and_nobody_elses() {
+fn leftovers_of_a_crashed_sync_are_kept_and_nobody_elses_touched() {
     let server = Server::start();
     create(&server, "skills", "tool", "Use it.\n");
     let runtime = server.file(".claude/skills");
-    for leftover in [".staging-tool-4242-abcdef.tmp", ".staging-tool-x-4242-abcdef.tmp", ".old-tool-4242-abcdef.tmp"] {
+    let ours = ".tool.ctxgate-tmp-00000000000000aa";
+    let others = [".staging-tool-4242-abcdef.tmp", ".old-tool-4242-abcdef.tmp", ".tool-x.ctxgate-tmp-00000000000000bb"];
+    for leftover in others.iter().chain([&ours]) {
         fs::create_dir_all(runtime.join(leftover)).unwrap();
         fs::write(runtime.join(leftover).join("SKILL.md"), "left over\n").unwrap();
     }
     let (status, body) = post_empty(&server, "/api/context/skills/tool/sync");
     assert_eq!(status, 200, "{body}");
-    assert!(!runtime.join(".staging-tool-4242-abcdef.tmp").exists(), "tool's own staging copy is reaped");
-    assert!(runtime.join(".staging-tool-x-4242-abcdef.tmp").exists(), "another skill's is not");
-    assert!(runtime.join(".old-tool-4242-abcdef.tmp").exists(), "a move-aside may be a last copy: kept");
-    // memtomem's leftovers are never listed as skills.
+    assert!(!runtime.join(ours).exists(), "tool's own leftover stayed in the runtime folder");
+    for other in others {
+        assert!(runtime.join(other).exists(), "{other} is not this sync's and was touched");
+    }
+    let (_, history) = json(server.get("/api/context/skills/tool/history"));
+    let kept = history["entries"].as_array().unwrap().iter().find(|e| e["runtime"] == "claude_skills").cloned();
+    let id = kept.as_ref().and_then(|e| e["id"].as_str()).unwrap_or_else(|| panic!("not kept: {history}"));
+    let (_, entry) = json(server.get(&format!("/api/context/skills/tool/history/{id}")));
+    assert_eq!(entry["content"], "left over\n");
+    // Leftovers are never listed as skills.
     let (_, list) = json(server.get("/api/context/skills"));
     assert_eq!(list["skills"].as_array().unwrap().len(), 1, "{list}");
 }

@@ -17,8 +17,8 @@
 use crate::tokens::mtime_ns;
 use model::{Etag, Kind, MtimeNs};
 use serde::{Deserialize, Serialize};
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -147,29 +147,69 @@ impl Index {
 }
 
 /// The history folder of one project.
+///
+/// Containment (the history root of `docs/ARCHITECTURE.md`): the folder is `anchor` (resolved
+/// once, at start) followed by `chain`, and every folder below the anchor is entered only when
+/// it is a real folder, never a symbolic link — a cloned repository that plants
+/// `.memtomem/.ctxgate/history/skills/x -> ~/somewhere` gets its writes refused, not redirected.
 #[derive(Debug)]
 pub struct History {
+    anchor: PathBuf,
+    chain: Vec<String>,
     dir: PathBuf,
     indexes: parking_lot::Mutex<std::collections::HashMap<PathBuf, Index>>,
 }
 
 impl History {
-    pub(crate) fn new(dir: PathBuf) -> History {
-        History { dir, indexes: parking_lot::Mutex::default() }
+    /// `anchor/chain…`; `anchor` must be trusted (the project's `.memtomem/` or a resolved
+    /// `--history-dir`).
+    pub(crate) fn new(anchor: PathBuf, chain: Vec<String>) -> History {
+        let dir = chain.iter().fold(anchor.clone(), |dir, part| dir.join(part));
+        History { anchor, chain, dir, indexes: parking_lot::Mutex::default() }
+    }
+
+    /// The folder `<history>/<parts…>`, each level checked to be a real folder (created when
+    /// `create`). The one way any path inside history is made.
+    fn dir_for(&self, parts: &[&str], create: bool) -> io::Result<PathBuf> {
+        if create && fs::symlink_metadata(&self.anchor).is_err() {
+            fs::create_dir_all(&self.anchor)?;
+        }
+        let mut dir = self.anchor.clone();
+        let mut depth = 0;
+        for part in self.chain.iter().map(String::as_str).chain(parts.iter().copied()) {
+            dir = real_dir(&dir, part, create)?;
+            depth += 1;
+            if create && depth == self.chain.len() {
+                let ignore = dir.join(".gitignore");
+                if fs::symlink_metadata(&ignore).is_err() {
+                    // git ignores all of history with no setup.
+                    crate::write::write_new_file(&ignore, b"*\n", crate::write::Stamp::Fresh)?;
+                }
+            }
+        }
+        Ok(dir)
+    }
+
+    fn artifact_dir(&self, kind: Kind, name: &str, create: bool) -> io::Result<PathBuf> {
+        self.dir_for(&[kind.plural(), name], create)
     }
 
     /// Runs `work` on the artifact folder's index (re-read if another process changed the
     /// folder), then records the folder's new mtime. Serialises this process's history writes.
-    fn with_index<T>(&self, dir: &Path, work: impl FnOnce(&mut Index) -> io::Result<T>) -> io::Result<T> {
+    fn with_index<T>(
+        &self,
+        (kind, name): (Kind, &str),
+        work: impl FnOnce(&Path, &mut Index) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let dir = self.artifact_dir(kind, name, true)?;
         let mut indexes = self.indexes.lock();
-        let index = indexes.entry(dir.to_path_buf()).or_default();
-        let stamp = fs::metadata(dir).and_then(|m| m.modified()).ok();
+        let index = indexes.entry(dir.clone()).or_default();
+        let stamp = fs::metadata(&dir).and_then(|m| m.modified()).ok();
         if stamp.is_none() || stamp != index.stamp {
-            self.ensure(dir)?;
-            *index = Index::read(dir)?;
+            *index = Index::read(&dir)?;
         }
-        let result = work(index);
-        index.stamp = fs::metadata(dir).and_then(|m| m.modified()).ok();
+        let result = work(&dir, index);
+        index.stamp = fs::metadata(&dir).and_then(|m| m.modified()).ok();
         result
     }
 
@@ -177,33 +217,16 @@ impl History {
         &self.dir
     }
 
-    /// Creates the folder (and its self-ignoring `.gitignore`) on first use.
-    fn ensure(&self, sub: &Path) -> io::Result<()> {
-        if !self.dir.is_dir() {
-            fs::create_dir_all(&self.dir)?;
-        }
-        let ignore = self.dir.join(".gitignore");
-        if !ignore.exists() {
-            write_new(&ignore, b"*\n")?;
-        }
-        fs::create_dir_all(sub)
-    }
-
-    fn artifact_dir(&self, kind: Kind, name: &str) -> PathBuf {
-        self.dir.join(kind.plural()).join(name)
-    }
-
     /// Makes sure an entry can be written for this artifact (called before anything is replaced,
     /// so a history that cannot be written refuses the save instead of losing the safety net).
     pub(crate) fn prepare(&self, kind: Kind, name: &str) -> io::Result<()> {
-        self.with_index(&self.artifact_dir(kind, name), |_| Ok(()))
+        self.with_index((kind, name), |_, _| Ok(()))
     }
 
     /// The id the next entry for `etag` will have: the newest entry's own when it holds the same
     /// bytes (consecutive identical contents are kept once), else a fresh one.
     pub(crate) fn plan(&self, kind: Kind, name: &str, etag: &Etag) -> String {
-        let newest =
-            self.with_index(&self.artifact_dir(kind, name), |index| Ok(index.newest_with(etag).map(str::to_owned)));
+        let newest = self.with_index((kind, name), |_, index| Ok(index.newest_with(etag).map(str::to_owned)));
         newest.ok().flatten().unwrap_or_else(|| new_id(SystemTime::now()))
     }
 
@@ -218,8 +241,7 @@ impl History {
         displaced: &Path,
         version: Version<'_>,
     ) -> io::Result<()> {
-        let dir = self.artifact_dir(kind, name);
-        self.with_index(&dir, |index| {
+        self.with_index((kind, name), |dir, index| {
             if index.newest_with(version.etag) == Some(id) {
                 return fs::remove_file(displaced);
             }
@@ -228,13 +250,13 @@ impl History {
             match fs::rename(displaced, &path) {
                 Ok(()) => {}
                 Err(err) if err.raw_os_error() == Some(18) /* EXDEV */ => {
-                    self.write_entry(&path, version.bytes, version.mtime)?;
+                    write_entry(&path, version.bytes, version.mtime)?;
                     fs::remove_file(displaced)?;
                 }
                 Err(err) => return Err(err),
             }
             index.names.push(file_name);
-            retain(&dir, index);
+            retain(dir, index);
             Ok(())
         })
     }
@@ -246,16 +268,15 @@ impl History {
         reason: Reason,
         version: Version<'_>,
     ) -> io::Result<String> {
-        let dir = self.artifact_dir(kind, name);
-        self.with_index(&dir, |index| {
+        self.with_index((kind, name), |dir, index| {
             if let Some(id) = index.newest_with(version.etag) {
                 return Ok(id.to_owned());
             }
             let id = new_id(SystemTime::now());
             let file_name = format!("{id}.{}.{}", reason.word(), version.etag);
-            self.write_entry(&dir.join(&file_name), version.bytes, version.mtime)?;
+            write_entry(&dir.join(&file_name), version.bytes, version.mtime)?;
             index.names.push(file_name);
-            retain(&dir, index);
+            retain(dir, index);
             Ok(id)
         })
     }
@@ -268,16 +289,15 @@ impl History {
         runtime: &str,
         version: Version<'_>,
     ) -> io::Result<String> {
-        let dir = self.artifact_dir(kind, name);
-        self.with_index(&dir, |index| {
+        self.with_index((kind, name), |dir, index| {
             if let Some(id) = index.newest_of(version.etag, Some(runtime)) {
                 return Ok(id.to_owned());
             }
             let id = new_id(SystemTime::now());
             let file_name = format!("{id}.{}.{}.{runtime}", Reason::Sync.word(), version.etag);
-            self.write_entry(&dir.join(&file_name), version.bytes, version.mtime)?;
+            write_entry(&dir.join(&file_name), version.bytes, version.mtime)?;
             index.names.push(file_name);
-            retain(&dir, index);
+            retain(dir, index);
             Ok(id)
         })
     }
@@ -289,7 +309,7 @@ impl History {
     /// before a runtime folder is swapped out, so a history that cannot be written refuses the
     /// sync instead).
     pub(crate) fn prepare_runtime_trees(&self, kind: Kind, name: &str) -> io::Result<()> {
-        self.ensure(&self.artifact_dir(kind, name).join(RUNTIME_TREES))
+        self.dir_for(&[kind.plural(), name, RUNTIME_TREES], true).map(drop)
     }
 
     pub(crate) fn keep_runtime_tree(
@@ -299,8 +319,7 @@ impl History {
         id: &str,
         tree: &Path,
     ) -> io::Result<()> {
-        let trees = self.artifact_dir(kind, name).join(RUNTIME_TREES);
-        self.ensure(&trees)?;
+        let trees = self.dir_for(&[kind.plural(), name, RUNTIME_TREES], true)?;
         move_path(tree, &trees.join(format!("{id}.{runtime}")))?;
         let mut names: Vec<String> = fs::read_dir(&trees)?
             .flatten()
@@ -314,34 +333,17 @@ impl History {
         Ok(())
     }
 
-    /// Temp + fsync + rename: the entry appears whole or not at all.
-    fn write_entry(&self, path: &Path, bytes: &[u8], mtime: MtimeNs) -> io::Result<()> {
-        let temp = path.with_extension("partial");
-        let result = (|| {
-            let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-            file.write_all(bytes)?;
-            let secs = u64::try_from(mtime.0 / 1_000_000_000).unwrap_or(0);
-            let nanos = u32::try_from(mtime.0 % 1_000_000_000).unwrap_or(0);
-            file.set_modified(SystemTime::UNIX_EPOCH + Duration::new(secs, nanos))?;
-            file.sync_all()?;
-            fs::rename(&temp, path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        result
-    }
-
     /// Entries of one artifact with their files, newest first.
     fn entries(&self, kind: Kind, name: &str) -> Vec<(HistoryEntry, PathBuf)> {
-        let dir = self.artifact_dir(kind, name);
+        let Ok(dir) = self.artifact_dir(kind, name, false) else { return Vec::new() };
         let Ok(read) = fs::read_dir(&dir) else { return Vec::new() };
         let mut out: Vec<(HistoryEntry, PathBuf)> = read
             .flatten()
             .filter_map(|e| {
                 let file_name = e.file_name().into_string().ok()?;
                 let parts = parse_entry_name(&file_name)?;
-                let meta = e.metadata().ok()?;
+                // `DirEntry::metadata` does not follow links: a planted link is not an entry.
+                let meta = e.metadata().ok().filter(fs::Metadata::is_file)?;
                 let entry = HistoryEntry {
                     id: parts.id.to_owned(),
                     at: rfc3339(id_time(parts.id)),
@@ -356,6 +358,12 @@ impl History {
             .collect();
         out.sort_by(|a, b| b.0.id.cmp(&a.0.id));
         out
+    }
+
+    /// The newest entry holding `etag` (any reason) whose id is younger than `within`.
+    pub(crate) fn recent_with(&self, kind: Kind, name: &str, etag: &Etag, within: Duration) -> Option<String> {
+        let after = SystemTime::now().checked_sub(within)?;
+        self.list(kind, name).into_iter().find(|e| e.etag == *etag && id_time(&e.id) > after).map(|e| e.id)
     }
 
     /// An artifact's entries, newest first (also after it was deleted).
@@ -374,30 +382,30 @@ impl History {
         }
     }
 
-    fn trash_dir(&self) -> PathBuf {
-        self.dir.join("trash")
+    fn trash_dir(&self, create: bool) -> io::Result<PathBuf> {
+        self.dir_for(&["trash"], create)
     }
 
     /// Moves `artifact` (a folder, a link to one, or a flat file) into trash item `id` as
     /// `slot` (`folder` or `flat.md`). The meta file is written last: an item without it is
     /// not listed, but its bytes are still there.
     pub(crate) fn trash(&self, id: &str, slot: &str, artifact: &Path) -> io::Result<()> {
-        let item = self.trash_dir().join(id);
-        self.ensure(&item)?;
+        let item = self.dir_for(&["trash", id], true)?;
         move_path(artifact, &item.join(slot))
     }
 
     pub(crate) fn finish_trash(&self, id: &str, kind: Kind, name: &str) -> io::Result<()> {
         let item = TrashItem { id: id.to_owned(), kind, name: name.to_owned(), deleted_at: rfc3339(SystemTime::now()) };
         let bytes = serde_json::to_vec_pretty(&item).map_err(io::Error::other)?;
-        self.write_entry(&self.trash_dir().join(id).join("meta.json"), &bytes, MtimeNs(now_ns()))?;
+        write_entry(&self.dir_for(&["trash", id], true)?.join("meta.json"), &bytes, MtimeNs(now_ns()))?;
         self.expire_trash();
         Ok(())
     }
 
     /// Trash items, newest first.
     pub fn trash_items(&self) -> Vec<TrashItem> {
-        let Ok(read) = fs::read_dir(self.trash_dir()) else { return Vec::new() };
+        let Ok(trash) = self.trash_dir(false) else { return Vec::new() };
+        let Ok(read) = fs::read_dir(trash) else { return Vec::new() };
         let mut items: Vec<TrashItem> = read
             .flatten()
             .filter_map(|e| {
@@ -405,7 +413,14 @@ impl History {
                 if !is_valid_id(&id) {
                     return None;
                 }
-                let item: TrashItem = serde_json::from_slice(&fs::read(e.path().join("meta.json")).ok()?).ok()?;
+                if !e.file_type().ok()?.is_dir() {
+                    return None;
+                }
+                let meta = e.path().join("meta.json");
+                if !fs::symlink_metadata(&meta).ok()?.is_file() {
+                    return None;
+                }
+                let item: TrashItem = serde_json::from_slice(&fs::read(meta).ok()?).ok()?;
                 (item.id == id).then_some(item)
             })
             .collect();
@@ -418,12 +433,14 @@ impl History {
             return None;
         }
         let item = self.trash_items().into_iter().find(|item| item.id == id)?;
-        Some((item, self.trash_dir().join(id)))
+        Some((item, self.trash_dir(false).ok()?.join(id)))
     }
 
     /// Removes a restored item's leftovers (its meta file and folder).
     pub(crate) fn forget_trash(&self, id: &str) {
-        let _ = fs::remove_dir_all(self.trash_dir().join(id));
+        if let Ok(trash) = self.trash_dir(false) {
+            let _ = fs::remove_dir_all(trash.join(id));
+        }
     }
 
     fn expire_trash(&self) {
@@ -465,45 +482,112 @@ fn now_ns() -> u128 {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
 
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    match OpenOptions::new().write(true).create_new(true).open(path) {
-        Ok(mut file) => file.write_all(bytes),
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+/// `parent/name` when it is a real folder (made when `create` and missing); a symbolic link or
+/// a file there is refused.
+fn real_dir(parent: &Path, name: &str, create: bool) -> io::Result<PathBuf> {
+    let dir = parent.join(name);
+    let check = |meta: fs::Metadata| {
+        if meta.file_type().is_dir() {
+            Ok(dir.clone())
+        } else {
+            Err(io::Error::other(format!(
+                "history folder {name:?} is a symbolic link or a file; history is never written through one"
+            )))
+        }
+    };
+    match fs::symlink_metadata(&dir) {
+        Ok(meta) => check(meta),
+        Err(err) if err.kind() == io::ErrorKind::NotFound && create => match fs::create_dir(&dir) {
+            Ok(()) => Ok(dir),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => check(fs::symlink_metadata(&dir)?),
+            Err(err) => Err(err),
+        },
         Err(err) => Err(err),
     }
 }
 
-/// Rename, or copy-then-remove across file systems (links are recreated, never followed).
+/// Temp + fsync + rename: the entry appears whole or not at all, with `mtime` (the kept
+/// version's own).
+fn write_entry(path: &Path, bytes: &[u8], mtime: MtimeNs) -> io::Result<()> {
+    let dir = path.parent().ok_or_else(|| io::Error::other("history entry has no folder"))?;
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| io::Error::other("history entry name"))?;
+    let (temp, _) = crate::write::durable_temp(dir, name, bytes, crate::write::Stamp::Mtime(mtime))?;
+    let placed = fs::rename(&temp, path);
+    if placed.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    placed
+}
+
+/// Rename, or copy-then-remove across file systems (links are recreated, never followed;
+/// modes and mtimes are kept).
 pub(crate) fn move_path(from: &Path, to: &Path) -> io::Result<()> {
     match fs::rename(from, to) {
-        Err(err) if err.raw_os_error() == Some(18) /* EXDEV */ => {
+        Err(err) if is_cross_device(&err) => {
             copy_tree(from, to)?;
-            let meta = fs::symlink_metadata(from)?;
-            if meta.is_dir() {
-                fs::remove_dir_all(from)
-            } else {
-                fs::remove_file(from)
-            }
+            remove_tree(from)
         }
         other => other,
     }
 }
 
+/// Moves `from` to `to` unless `to` exists (`Ok(false)`, nothing moved), across file systems
+/// too: there the copy is made under a temp name beside `to` and linked in no-replace, so `to`
+/// appears whole or not at all, and the source goes only once the copy is in place.
+pub(crate) fn move_noreplace(from: &Path, to: &Path) -> io::Result<bool> {
+    match crate::write::rename_noreplace(from, to) {
+        Err(err) if is_cross_device(&err) => {
+            let dir = to.parent().ok_or_else(|| io::Error::other("target has no folder"))?;
+            let name = to.file_name().and_then(|n| n.to_str()).ok_or_else(|| io::Error::other("target name"))?;
+            let temp = crate::write::temp_path(dir, name);
+            if let Err(err) = copy_tree(from, &temp) {
+                let _ = remove_tree(&temp);
+                return Err(err);
+            }
+            if !crate::write::rename_noreplace(&temp, to)? {
+                // Our own copy; the original is still at `from`.
+                remove_tree(&temp)?;
+                return Ok(false);
+            }
+            crate::write::sync_dir(dir);
+            remove_tree(from)?;
+            Ok(true)
+        }
+        other => other,
+    }
+}
+
+fn is_cross_device(err: &io::Error) -> bool {
+    err.raw_os_error() == Some(18) // EXDEV
+}
+
+fn remove_tree(path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// A copy as a rename would have left it: same bytes, modes and mtimes; links as links.
 fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     let meta = fs::symlink_metadata(from)?;
     if meta.file_type().is_symlink() {
-        std::os::unix::fs::symlink(fs::read_link(from)?, to)
-    } else if meta.is_dir() {
+        return std::os::unix::fs::symlink(fs::read_link(from)?, to);
+    }
+    if meta.is_dir() {
         fs::create_dir(to)?;
         for entry in fs::read_dir(from)? {
             let entry = entry?;
             copy_tree(&entry.path(), &to.join(entry.file_name()))?;
         }
-        Ok(())
     } else {
         fs::copy(from, to)?;
-        File::open(to)?.sync_all()
     }
+    let copy = File::open(to)?;
+    copy.set_modified(meta.modified()?)?;
+    copy.set_permissions(meta.permissions())?;
+    copy.sync_all()
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 //! guarded atomic write of §4. No HTTP and no Leptos here: the REST handlers and the server
 //! functions are thin doors onto [`Store`].
 
+mod contain;
 mod history;
 mod layout;
 mod lock;
 mod memtomem_versions;
+mod recover;
 mod sync;
 mod tokens;
 pub mod watch;
@@ -154,13 +156,15 @@ impl Store {
         }
         let memtomem = root.join(".memtomem");
         let history = match history_dir {
+            // One `--history-dir` may serve many projects: each gets a folder of its own, so
+            // trash and retention never mix (docs/DECISIONS.md, "History and trash").
             Some(dir) => {
                 fs::create_dir_all(dir)?;
-                fs::canonicalize(dir)?
+                History::new(fs::canonicalize(dir)?, vec![project_key(&root)])
             }
-            None => memtomem.join(".ctxgate").join("history"),
+            None => History::new(memtomem.clone(), vec![".ctxgate".into(), "history".into()]),
         };
-        Ok(Store { root, memtomem, locks: Locks::default(), history: History::new(history) })
+        Ok(Store { root, memtomem, locks: Locks::default(), history })
     }
 
     /// The project root, absolute and symlink-resolved.
@@ -176,41 +180,6 @@ impl Store {
     /// `<root>/.memtomem`, absolute.
     pub fn memtomem_dir(&self) -> &Path {
         &self.memtomem
-    }
-
-    /// Removes temp files a crashed writer left (SPEC §4): exact name pattern, untouched for
-    /// 10 minutes (younger ones may be another live process's save in flight), and only in
-    /// folders inside the root. Returns how many.
-    pub fn sweep_stale_temps(&self) -> usize {
-        self.sweep_temps_older_than(write::TEMP_MIN_AGE)
-    }
-
-    /// [`Store::sweep_stale_temps`] with another age, for tests that know no writer is alive.
-    pub fn sweep_temps_older_than(&self, min_age: Duration) -> usize {
-        let inside = |dir: &Path| fs::canonicalize(dir).is_ok_and(|real| real.starts_with(&self.root));
-        let mut removed = 0;
-        for kind in Kind::ALL {
-            let dir = layout::type_dir(&self.memtomem, kind);
-            if !inside(&dir) {
-                continue;
-            }
-            removed += write::sweep_temps(&dir, min_age);
-            let Ok(entries) = fs::read_dir(&dir) else { continue };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() && inside(&path) {
-                    removed += write::sweep_temps(&path, min_age);
-                }
-                // A symlinked working file keeps its temps beside its target.
-                let file = if path.is_dir() { path.join(kind.folder_file()) } else { path.clone() };
-                if let Ok(target) = write::write_target(&file) {
-                    if let Some(parent) = target.parent().filter(|p| *p != path && *p != dir && inside(p)) {
-                        removed += write::sweep_temps(parent, min_age);
-                    }
-                }
-            }
-        }
-        removed
     }
 
     /// All artifacts of one type, sorted by name. A missing type folder is an empty list.
@@ -277,10 +246,12 @@ impl Store {
     /// `external`; returns the entry id.
     pub fn keep_external(&self, kind: Kind, name: &str, bytes: &[u8], mtime: MtimeNs) -> io::Result<String> {
         let etag = etag_of(bytes);
-        // The watcher may have missed versions in between (two quick saves): content already
-        // kept anywhere in this artifact's history is not kept twice.
-        if let Some(kept) = self.history.list(kind, name).into_iter().find(|entry| entry.etag == etag) {
-            return Ok(kept.id);
+        // The watcher may have missed versions in between (two quick saves): bytes kept in the
+        // last hour are not kept twice. An older entry with the same bytes is not reused: its
+        // 24-hour retention clock would stay where it was, and the next save's retention could
+        // drop the version that was live seconds ago.
+        if let Some(id) = self.history.recent_with(kind, name, &etag, std::time::Duration::from_secs(3600)) {
+            return Ok(id);
         }
         self.history.keep_bytes((kind, name), history::Reason::External, history::Version { bytes, etag: &etag, mtime })
     }
@@ -374,22 +345,23 @@ impl Store {
                 current_mtime
             );
         }
-        match write::replace_checked(&located.file, update.content.as_bytes(), &meta, &current)? {
-            write::Replaced::Done { mtime_ns, displaced: Some(displaced) } => {
+        // Without the swap, the old inode is destroyed by the rename: its bytes are kept first.
+        let mut keep_first = || self.history.keep_bytes((kind, name), reason, replaced).map(drop);
+        match write::replace_checked(&located.file, update.content.as_bytes(), &meta, &current, &mut keep_first)? {
+            write::Replaced::Done { mtime_ns, displaced: Some(displaced), ours } => {
                 // The displaced file itself goes to history (a late writer writes into it there).
                 let kept = self.history.keep_file((kind, name), &history_id, reason, &displaced, replaced);
                 if let Err(err) = kept {
                     // No safety net, no save: put the old version back.
-                    write::undo_replace(&located.file, &displaced)?;
+                    write::undo_replace(&located.file, &displaced, &ours)?;
                     return Err(StoreError::HistoryUnavailable(err));
                 }
                 Ok(saved(mtime_ns, etag_of(update.content.as_bytes())))
             }
-            write::Replaced::Done { mtime_ns, displaced: None } => {
-                // Without the swap the old inode is gone already; keep its bytes from memory.
-                self.history.keep_bytes((kind, name), reason, replaced).map_err(StoreError::HistoryUnavailable)?;
+            write::Replaced::Done { mtime_ns, displaced: None, .. } => {
                 Ok(saved(mtime_ns, etag_of(update.content.as_bytes())))
             }
+            write::Replaced::KeepFailed(err) => Err(StoreError::HistoryUnavailable(err)),
             write::Replaced::Changed => {
                 // A writer that ignores the lock got in between our read and our swap: its bytes
                 // stay, and this save is stale whatever it carried.
@@ -466,7 +438,15 @@ impl Store {
             (TRASH_FLAT, layout::flat_file_path(&self.memtomem, kind, name)),
         ] {
             let from = dir.join(slot);
-            if fs::symlink_metadata(&from).is_ok() && !write::rename_noreplace(&from, &target)? {
+            if fs::symlink_metadata(&from).is_err() {
+                continue;
+            }
+            // An empty folder of that name (what a delete by hand or a checkout leaves) is not an
+            // artifact and holds nothing: rmdir(2) only ever removes an empty one.
+            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                let _ = fs::remove_dir(&target);
+            }
+            if !history::move_noreplace(&from, &target)? {
                 return Err(StoreError::AlreadyExists);
             }
         }
@@ -503,6 +483,29 @@ impl Store {
     }
 }
 
+/// The folder of one project inside a shared `--history-dir`: the root's last part (for people
+/// looking) and a hash of its whole resolved path (for uniqueness).
+fn project_key(root: &Path) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(root.as_os_str().as_encoded_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let base: String = root
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                .take(40)
+                .collect()
+        })
+        .unwrap_or_default();
+    if base.is_empty() {
+        format!("project-{hex}")
+    } else {
+        format!("{base}-{hex}")
+    }
+}
+
 /// A file that vanished between locate and read was deleted: that is a 404, not a 500.
 fn not_found_if_gone(err: io::Error) -> StoreError {
     if err.kind() == io::ErrorKind::NotFound {
@@ -513,7 +516,7 @@ fn not_found_if_gone(err: io::Error) -> StoreError {
 }
 
 /// Where a trash item keeps a folder-layout artifact and a flat file.
-const TRASH_FOLDER: &str = "folder";
+pub(crate) const TRASH_FOLDER: &str = "folder";
 const TRASH_FLAT: &str = "flat.md";
 
 /// Reads a file's bytes and the metadata of the same open file (one consistent view).

@@ -1,7 +1,8 @@
 //! The artifact locks of SPEC §4 step 3: first an in-process lock keyed by the working file's
 //! resolved path (two names that reach one file through symlinks share it), then memtomem's
 //! cross-process name lock, `flock(LOCK_EX)` on `.memtomem/<type>/.<name>.lock`, which memtomem
-//! and every other ctxgate process take too. Both waits share one deadline.
+//! and every other ctxgate process take too. Both waits share one deadline, and both are fair:
+//! a waiter queues (parking_lot's mutex, a blocking flock) rather than polls.
 
 use parking_lot::{Mutex, RawMutex};
 use std::collections::HashMap;
@@ -9,6 +10,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,21 +56,35 @@ impl Locks {
             .mode(0o600)
             .open(name_lock)
             .map_err(LockError::Io)?;
-        // flock has no timed wait: poll with back-off (1 ms doubling to 25 ms) until the deadline.
-        let mut pause = Duration::from_millis(1);
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Held { _name_lock: file, _in_process: in_process }),
-                Err(TryLockError::WouldBlock) => {}
-                Err(TryLockError::Error(err)) => return Err(LockError::Io(err)),
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(LockError::Busy);
-            }
-            std::thread::sleep(pause.min(deadline - now));
-            pause = (pause * 2).min(Duration::from_millis(25));
+        match flock_until(file, deadline) {
+            Ok(Some(file)) => Ok(Held { _name_lock: file, _in_process: in_process }),
+            Ok(None) => Err(LockError::Busy),
+            Err(err) => Err(LockError::Io(err)),
         }
+    }
+}
+
+/// `flock(LOCK_EX)` on `file`, waited for until `deadline`; `Ok(None)` when it passed. flock has
+/// no timed wait, and polling `try_lock` loses every race to a writer that blocks in the kernel
+/// (memtomem does: its waiters are woken the moment the lock is free, a poller only when its
+/// sleep ends). So the wait is a blocking flock on a helper thread: it queues like any other
+/// waiter. A lock it takes after the deadline is dropped at once, unused.
+pub(crate) fn flock_until(file: File, deadline: Instant) -> io::Result<Option<File>> {
+    match file.try_lock() {
+        Ok(()) => return Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => {}
+        Err(TryLockError::Error(err)) => return Err(err),
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new().name("ctxgate-flock".into()).spawn(move || {
+        let taken = file.lock().map(|()| file);
+        // A waiter that gave up has dropped `rx`: the file, and its lock, go with the message.
+        let _ = tx.send(taken);
+    })?;
+    match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        Ok(taken) => taken.map(Some),
+        Err(RecvTimeoutError::Timeout) => Ok(None),
+        Err(RecvTimeoutError::Disconnected) => Err(io::Error::other("the lock thread ended without an answer")),
     }
 }
 
@@ -84,4 +100,43 @@ impl Locks {
 /// memtomem's name lock for an artifact: `<type dir>/.<name>.lock`.
 pub(crate) fn name_lock_path(type_dir: &Path, name: &str) -> PathBuf {
     type_dir.join(format!(".{name}.lock"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn open(path: &Path) -> File {
+        OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).unwrap()
+    }
+
+    /// A waiter queued in the kernel takes the lock once the holder lets go, and a waiter whose
+    /// deadline passed leaves the lock free when its helper thread gets it later.
+    #[test]
+    fn flock_waits_in_the_queue_and_gives_up_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".x.lock");
+        let holder = open(&path);
+        holder.lock().unwrap();
+        // Gives up: the deadline passes while the holder keeps the lock.
+        assert!(flock_until(open(&path), Instant::now() + Duration::from_millis(50)).unwrap().is_none());
+        // Queues: the holder lets go after the waiter blocked; the waiter gets it.
+        let waiter = std::thread::spawn({
+            let path = path.clone();
+            move || flock_until(open(&path), Instant::now() + Duration::from_secs(60)).unwrap()
+        });
+        holder.unlock().unwrap();
+        let taken = waiter.join().unwrap();
+        assert!(taken.is_some());
+        drop(taken);
+        // The abandoned helper thread took the lock at some point and dropped it at once: a
+        // try_lock succeeds (polled with a deadline; nothing else holds it).
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let probe = open(&path);
+        while probe.try_lock().is_err() {
+            assert!(Instant::now() < deadline, "an abandoned wait kept the lock");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
 }

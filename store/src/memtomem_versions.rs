@@ -11,11 +11,11 @@
 //! A row is `{"created_at": "2026-06-03T09:00:00Z", "note": "…"}` (+ `"layout": "tree"` for a
 //! skill tree). memtomem keeps keys it does not know; so do we, at the top level and per row.
 
-use rustix::fs::{renameat_with, RenameFlags, CWD};
+use crate::write;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
-use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
@@ -53,7 +53,7 @@ fn freeze_with_wait(
     let versions = artifact_dir.join(VERSIONS_DIR);
     match fs::create_dir(&versions) {
         // The new folder's entry must be durable before a row names a file inside it.
-        Ok(()) => sync_dir(artifact_dir),
+        Ok(()) => write::sync_dir(artifact_dir),
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists && versions.is_dir() => {}
         Err(err) => return Err(err),
     }
@@ -74,25 +74,13 @@ fn freeze_with_wait(
     Ok(tag)
 }
 
-/// `flock(LOCK_EX)` on memtomem's manifest sidecar (created 0600 if missing, never deleted).
-/// flock has no timed wait: poll with back-off (1 ms doubling to 25 ms) until `wait` is spent.
+/// `flock(LOCK_EX)` on memtomem's manifest sidecar (created 0600 if missing, never deleted),
+/// waited for fairly (`lock::flock_until`).
 fn lock_manifest(path: &Path, wait: Duration) -> io::Result<File> {
     let deadline = Instant::now() + wait;
     let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path)?;
-    let mut pause = Duration::from_millis(1);
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(err)) => return Err(err),
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "memtomem's versions.json lock stayed busy"));
-        }
-        std::thread::sleep(pause.min(deadline - now));
-        pause = (pause * 2).min(Duration::from_millis(25));
-    }
+    crate::lock::flock_until(file, deadline)?
+        .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "memtomem's versions.json lock stayed busy"))
 }
 
 /// `versions.json` as found: the known parts parsed, everything else carried verbatim.
@@ -234,57 +222,23 @@ fn next_number(manifest: &Manifest, versions: &Path) -> io::Result<u64> {
 }
 
 /// Writes `dir/file_name` only if no such entry exists (`Ok(false)` then, nothing changed):
-/// a version file is history and is never replaced. Durable before it returns.
+/// a version file is history and is never replaced. Durable before it returns. memtomem writes
+/// its version store 0600; so do we.
 fn write_once(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<bool> {
-    let temp = dir.join(format!(".{file_name}.ctxgate-{:016x}.tmp", rand::random::<u64>()));
-    let target = dir.join(file_name);
-    let linked = write_temp(&temp, bytes).and_then(|()| {
-        match renameat_with(CWD, &temp, CWD, &target, RenameFlags::NOREPLACE) {
-            Ok(()) => Ok(true),
-            Err(errno) if errno == rustix::io::Errno::EXIST => Ok(false),
-            // Without RENAME_NOREPLACE, link(2) never replaces either.
-            Err(_) => match fs::hard_link(&temp, &target) {
-                Ok(()) => Ok(true),
-                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-                Err(err) => Err(err),
-            },
-        }
-    });
-    if fs::symlink_metadata(&temp).is_ok() {
-        let _ = fs::remove_file(&temp);
-    }
-    if linked? {
-        sync_dir(dir);
-        return Ok(true);
-    }
-    Ok(false)
+    write::write_new_file(&dir.join(file_name), bytes, write::Stamp::Mode(0o600))
 }
 
-/// Atomically replaces `dir/file_name` (temp file in the same folder, fsync, rename). memtomem
-/// skips `.versions.json.*.tmp` siblings, so a crash leftover is harmless to it.
+/// Atomically replaces `dir/file_name` (ctxgate's temp name in the same folder, fsync, rename).
+/// memtomem reads only the names it wrote, so a crash leftover is harmless to it.
 fn replace_file(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<()> {
-    let temp = dir.join(format!(".{file_name}.ctxgate-{:016x}.tmp", rand::random::<u64>()));
-    let renamed = write_temp(&temp, bytes).and_then(|()| fs::rename(&temp, dir.join(file_name)));
+    let (temp, _) = write::durable_temp(dir, file_name, bytes, write::Stamp::Mode(0o600))?;
+    let renamed = fs::rename(&temp, dir.join(file_name));
     if renamed.is_err() {
         let _ = fs::remove_file(&temp);
     }
     renamed?;
-    sync_dir(dir);
+    write::sync_dir(dir);
     Ok(())
-}
-
-/// memtomem writes its version store 0600; so do we.
-fn write_temp(temp: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(temp)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-/// Best effort, like memtomem's: some network file systems refuse a folder fsync.
-fn sync_dir(dir: &Path) {
-    if let Err(err) = File::open(dir).and_then(|d| d.sync_all()) {
-        tracing::warn!(target: "ctxgate::store", "folder fsync failed for {}: {err}", dir.display());
-    }
 }
 
 fn invalid(reason: String) -> io::Error {
@@ -342,7 +296,7 @@ mod tests {
         snapshot(dir)
             .into_iter()
             .map(|(path, _)| path)
-            .filter(|path| path.to_string_lossy().ends_with(".tmp"))
+            .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(crate::write::is_temp_name))
             .collect()
     }
 

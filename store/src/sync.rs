@@ -14,10 +14,11 @@
 //! - skip reasons name paths relative to the project, never absolute ones.
 
 mod import;
-mod tree;
+pub(crate) mod tree;
 
 pub use import::{ImportReport, ImportSkip, Imported};
 
+use crate::contain::{self, Outside};
 use crate::history::Version;
 use crate::lock::{name_lock_path, LockError};
 use crate::{etag_of, layout, mtime_ns, write, Kind, Store, StoreError, DEFAULT_LOCK_WAIT};
@@ -222,41 +223,32 @@ impl Store {
     }
 
     /// `.memtomem/<type>/<name>/overrides/<vendor>.<ext>` when it is a file.
-    fn override_path(&self, kind: Kind, name: &str, runtime: &Runtime) -> Option<PathBuf> {
+    pub(crate) fn override_path(&self, kind: Kind, name: &str, runtime: &Runtime) -> Option<PathBuf> {
         let path = layout::folder_path(&self.memtomem, kind, name)
             .join("overrides")
             .join(format!("{}.{}", runtime.vendor, runtime.override_ext));
         path.is_file().then_some(path)
     }
 
-    /// The runtime folder, when every part of it that exists resolves inside the project.
-    fn runtime_dir_inside(&self, runtime: &Runtime) -> Option<PathBuf> {
-        let mut path = self.root.clone();
-        for part in Path::new(runtime.dir) {
-            path.push(part);
-            if fs::symlink_metadata(&path).is_ok()
-                && !fs::canonicalize(&path).is_ok_and(|real| real.starts_with(&self.root))
-            {
-                return None;
-            }
-        }
-        Some(path)
-    }
-
-    /// Creates the runtime folder (inside the project) and checks it again once it exists.
+    /// Creates the runtime folder (inside the project, never into `.memtomem/`: the check is
+    /// `contain::runtime_dir`) and checks it again once it exists.
     fn prepare_runtime_dir(&self, runtime: &Runtime) -> Result<PathBuf, Skipped> {
-        let refused = || {
-            skip(
-                runtime.label,
-                format!("{} leads out of the project through a symbolic link; nothing was written there", runtime.dir),
-                OUTSIDE_PROJECT,
-            )
+        let refused = |outside| {
+            let reason = match outside {
+                Outside::Project => {
+                    format!("{} leads out of the project through a symbolic link; nothing was written there", runtime.dir)
+                }
+                Outside::Canonical => format!(
+                    "{} leads into .memtomem/ through a symbolic link; sync would rewrite the canonical files, so nothing was written there",
+                    runtime.dir
+                ),
+            };
+            skip(runtime.label, reason, OUTSIDE_PROJECT)
         };
-        let dir = self.runtime_dir_inside(runtime).ok_or_else(refused)?;
+        let dir = contain::runtime_dir(&self.root, &self.memtomem, runtime.dir).map_err(refused)?;
         fs::create_dir_all(&dir)
             .map_err(|err| skip(runtime.label, format!("cannot create {}: {err}", runtime.dir), WRITE_FAILED))?;
-        self.runtime_dir_inside(runtime).ok_or_else(refused)?;
-        Ok(dir)
+        contain::runtime_dir(&self.root, &self.memtomem, runtime.dir).map_err(refused)
     }
 
     /// Pushes every canonical artifact of a type (or, with `only`, one of them) to every
@@ -391,7 +383,7 @@ impl Store {
 
     /// Takes the runtime lock of `<dir>/<name>` (`.<name>.lock` beside it) within the call's
     /// deadline.
-    fn runtime_lock(
+    pub(crate) fn runtime_lock(
         &self,
         dir: &Path,
         name: &str,
@@ -471,7 +463,9 @@ impl Store {
                             HISTORY_UNAVAILABLE,
                         )
                     })?;
-                match write::replace_checked(target, bytes, &meta, &old).map_err(failed)? {
+                // History already holds the old bytes, so the no-swap fallback needs nothing more.
+                match write::replace_checked(target, bytes, &meta, &old, &mut || Ok(())).map_err(failed)? {
+                    write::Replaced::KeepFailed(err) => Err(failed(err)),
                     write::Replaced::Done { displaced, .. } => {
                         if let Some(displaced) = displaced {
                             let _ = fs::remove_file(displaced);
@@ -553,7 +547,9 @@ impl Store {
     ) -> Result<Wrote, Skipped> {
         let dst = dir.join(name);
         let _held = self.runtime_lock(dir, name, &dst, deadline)?;
-        reap_staging(dir, name);
+        // What a crashed sync left under a temp name (maybe the only copy of a hand-edited
+        // folder) goes to history first; never deleted unless it is a copy.
+        self.recover_runtime_leftovers(Kind::Skills, runtime, dir, name);
         let failed = |err: io::Error| skip(name, format!("cannot write {}: {err}", self.rel(&dst)), WRITE_FAILED);
         // memtomem refuses a file, or a non-empty folder without SKILL.md, in the way.
         if dst.exists() {
@@ -647,12 +643,9 @@ impl Store {
         }
         let id = history_id.unwrap_or_else(|| crate::history::new_id(std::time::SystemTime::now()));
         if let Err(err) = self.history.keep_runtime_tree((Kind::Skills, name), runtime.label, &id, &displaced) {
-            // Never deleted: parked under memtomem's move-aside name, which no listing shows and
-            // ctxgate never reaps (its staging name would be reaped by the next sync).
-            let aside =
-                dir.join(format!(".old-{name}-{}-{:06x}.tmp", std::process::id(), rand::random::<u32>() & 0xff_ffff));
-            let parked = fs::rename(&displaced, &aside).map_or(displaced, |()| aside);
-            tracing::error!(target: "ctxgate::store", "left {} in place: history cannot take it: {err}", parked.display());
+            // Never deleted: it stays under its temp name, which memtomem never reaps and the
+            // next sync or start-up moves into history (`recover_runtime_leftovers`).
+            tracing::error!(target: "ctxgate::store", "left {} in place: history cannot take it: {err}", displaced.display());
         }
         Ok(Wrote::Replaced(
             lost.into_iter()
@@ -717,6 +710,10 @@ impl Store {
         let Ok(entries) = fs::read_dir(&dir) else { return (names, invalid) };
         for entry in entries.flatten() {
             let Ok(file_name) = entry.file_name().into_string() else { continue };
+            // A write in flight (or a crash's leftover, which sync recovers): not an artifact.
+            if write::is_temp_name(&file_name) {
+                continue;
+            }
             let path = entry.path();
             let raw = if kind == Kind::Skills {
                 let skill = path.is_dir()
@@ -964,45 +961,13 @@ impl Store {
     }
 }
 
-/// Removes staging folders a crashed sync of `name` left beside its runtime folder. Called under
-/// the runtime lock, which every writer of that folder (ctxgate, memtomem) holds while staging,
-/// so none is in use. A staging folder is only ever a copy; memtomem's `.old-*` move-asides,
-/// which can be the last copy of something, are left alone.
-fn reap_staging(dir: &Path, name: &str) {
-    let prefix = format!(".staging-{name}-");
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let Ok(file_name) = entry.file_name().into_string() else { continue };
-        // Exactly `<pid>-<6 hex>.tmp` after the owner: `foo`'s reaper never takes `foo-bar`'s.
-        let owned = file_name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".tmp")).is_some_and(|rest| {
-            rest.split_once('-').is_some_and(|(pid, hex)| {
-                !pid.is_empty()
-                    && pid.bytes().all(|b| b.is_ascii_digit())
-                    && hex.len() == 6
-                    && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            })
-        });
-        if owned && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
 /// Creates `target` (temp + fsync + no-replace rename) with `mode`; `false` when a file of that
 /// name appeared meanwhile (it is left as it was). The folder is fsynced by the caller, once for
 /// the whole sync.
 fn create_file(dir: &Path, target: &Path, bytes: &[u8], mode: u32) -> io::Result<bool> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
     let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.ctxgate-tmp-{:016x}", rand::random::<u64>()));
-    let written = (|| {
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&temp)?;
-        file.write_all(bytes)?;
-        file.set_permissions(fs::Permissions::from_mode(mode))?;
-        file.sync_all()
-    })();
-    let created = written.and_then(|()| write::rename_noreplace(&temp, target));
+    let (temp, _) = write::durable_temp(dir, &file_name, bytes, write::Stamp::Mode(mode))?;
+    let created = write::rename_noreplace(&temp, target);
     if !matches!(created, Ok(true)) {
         let _ = fs::remove_file(&temp);
     }
@@ -1018,49 +983,33 @@ fn sync_dir(dir: &Path) {
 
 /// Replaces a symlink at `target` by a new file (temp + fsync + rename over the link).
 fn replace_link(dir: &Path, target: &Path, bytes: &[u8], mode: &fs::Permissions) -> io::Result<()> {
-    use std::io::Write;
     let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.ctxgate-tmp-{:016x}", rand::random::<u64>()));
-    let result = (|| {
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
-        file.write_all(bytes)?;
-        file.set_permissions(mode.clone())?;
-        file.sync_all()?;
-        fs::rename(&temp, target)
-    })();
-    if result.is_err() {
+    let (temp, _) = write::durable_temp(dir, &file_name, bytes, write::Stamp::Mode(mode.mode() & 0o7777))?;
+    let placed = fs::rename(&temp, target);
+    if placed.is_err() {
         let _ = fs::remove_file(&temp);
     }
-    result
+    placed
 }
 
 /// Puts `staging` at `dst`: swapped with what is there in one `RENAME_EXCHANGE` (returning the
 /// displaced entry, now at `staging`'s name), or renamed in with no-replace when nothing was.
-/// Where the swap is not supported, the old entry is moved aside first (memtomem's way).
+/// Where the swap is not supported, the old entry is moved aside first, under a temp name (a
+/// crash between the two renames leaves it there for `recover_runtime_leftovers`).
 fn swap_in(staging: &Path, dst: &Path, existed: bool) -> io::Result<Option<PathBuf>> {
-    use rustix::io::Errno;
     if !existed {
-        return match renameat_with(CWD, staging, CWD, dst, RenameFlags::NOREPLACE) {
-            Ok(()) => Ok(None),
-            Err(errno) if errno == Errno::EXIST => Err(io::ErrorKind::AlreadyExists.into()),
-            Err(errno) if errno == Errno::INVAL || errno == Errno::NOSYS || errno == Errno::OPNOTSUPP => {
-                if fs::symlink_metadata(dst).is_ok() {
-                    return Err(io::ErrorKind::AlreadyExists.into());
-                }
-                fs::rename(staging, dst).map(|()| None)
-            }
-            Err(errno) => Err(errno.into()),
+        return match write::rename_noreplace(staging, dst) {
+            Ok(true) => Ok(None),
+            Ok(false) => Err(io::ErrorKind::AlreadyExists.into()),
+            Err(err) => Err(err),
         };
     }
     match renameat_with(CWD, staging, CWD, dst, RenameFlags::EXCHANGE) {
         Ok(()) => Ok(Some(staging.to_path_buf())),
-        Err(errno) if errno == Errno::INVAL || errno == Errno::NOSYS || errno == Errno::OPNOTSUPP => {
+        Err(errno) if write::swap_unsupported(errno) => {
+            let dir = dst.parent().ok_or_else(|| io::Error::other("runtime folder has no parent"))?;
             let name = dst.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let aside = dst.with_file_name(format!(
-                ".old-{name}-{}-{:06x}.tmp",
-                std::process::id(),
-                rand::random::<u32>() & 0xff_ffff
-            ));
+            let aside = write::temp_path(dir, &name);
             fs::rename(dst, &aside)?;
             if let Err(err) = fs::rename(staging, dst) {
                 let _ = fs::rename(&aside, dst);

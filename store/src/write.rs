@@ -1,14 +1,25 @@
-//! The atomic writes of SPEC §4 step 8. New bytes go to a temp file beside the target (fsynced,
-//! with the original's permissions); then
+//! The atomic writes of SPEC §4 step 8, and the one owner of ctxgate's temp names.
+//!
+//! New bytes go to a temp file beside the target (fsynced, with the original's permissions);
+//! then
 //! - a replace swaps temp and target in one `renameat2(RENAME_EXCHANGE)` and checks that what it
 //!   displaced is the version the guard read — if a program that ignores the lock replaced or
 //!   rewrote the file meanwhile, it swaps back and reports [`Replaced::Changed`], leaving the
-//!   other writer's bytes on disk;
+//!   other writer's bytes on disk. Where the swap is not supported, the old version is kept (by
+//!   the caller's `keep_first`) *before* a plain rename replaces it;
 //! - a create links the temp in with `RENAME_NOREPLACE`, so a file that appeared meanwhile is
 //!   never replaced.
 //!
 //! The original is never opened for writing, so any failure before the swap leaves it
 //! byte-identical, and the temp file is removed on every failure.
+//!
+//! **Temp names.** Every file or folder ctxgate writes before it is in place is named
+//! `.<name>.ctxgate-tmp-<16 lowercase hex>` ([`temp_path`]), beside its target: a file's temp,
+//! a staged skill folder, a displaced version between a swap and its move into history, a folder
+//! parked when history cannot take it. The name rule refuses a leading `.`, so none of these can
+//! be an artifact, and memtomem's reaper (`.staging-…`, `.old-…`, `.migrate-…`) never matches
+//! them. After a crash such a name may hold the *only* copy of a version (a displaced original),
+//! so nothing deletes one unless its bytes are kept elsewhere (`recover.rs`).
 
 use crate::tokens::mtime_ns;
 use model::MtimeNs;
@@ -19,59 +30,66 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Temp files are `.<file>.ctxgate-tmp-<16 lowercase hex>`.
 const TEMP_MARKER: &str = ".ctxgate-tmp-";
 
-/// Temps younger than this may belong to a live writer (another process's save) and are kept.
-pub(crate) const TEMP_MIN_AGE: Duration = Duration::from_secs(600);
-
-/// True exactly for names this module gives its temp files.
+/// True exactly for names [`temp_path`] gives.
 pub(crate) fn is_temp_name(file_name: &str) -> bool {
-    let Some(rest) = file_name.strip_prefix('.') else { return false };
-    let Some(at) = rest.rfind(TEMP_MARKER) else { return false };
+    temp_owner(file_name).is_some()
+}
+
+/// The name a temp stands in for: `.<name>.ctxgate-tmp-<hex>` → `<name>`.
+pub(crate) fn temp_owner(file_name: &str) -> Option<&str> {
+    let rest = file_name.strip_prefix('.')?;
+    let at = rest.rfind(TEMP_MARKER)?;
     let suffix = &rest[at + TEMP_MARKER.len()..];
-    at > 0 && suffix.len() == 16 && suffix.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    let hex = suffix.len() == 16 && suffix.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (at > 0 && hex).then(|| &rest[..at])
 }
 
-fn temp_path(dir: &Path, file_name: &str) -> PathBuf {
-    dir.join(format!(".{file_name}{TEMP_MARKER}{:016x}", rand::random::<u64>()))
+/// A fresh temp name for `name` in `dir` (files and folders alike).
+pub(crate) fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}{TEMP_MARKER}{:016x}", rand::random::<u64>()))
 }
 
-/// Removes temp files directly inside `dir` whose name matches exactly and whose mtime is more
-/// than `min_age` ago. Returns how many. (A live writer's temp always has a fresh mtime: the only
-/// time ctxgate sets one, it sets "old + 1 ns" where old is itself about now.)
-pub(crate) fn sweep_temps(dir: &Path, min_age: Duration) -> usize {
-    let Ok(entries) = fs::read_dir(dir) else { return 0 };
-    let now = SystemTime::now();
-    let mut removed = 0;
-    for entry in entries.flatten() {
-        if !entry.file_name().to_str().is_some_and(is_temp_name) {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
-        if !meta.is_file() {
-            continue;
-        }
-        let touched = meta.mtime();
-        let age = now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-            .saturating_sub(u64::try_from(touched).unwrap_or(u64::MAX));
-        if age < min_age.as_secs() {
-            continue;
-        }
-        match fs::remove_file(&path) {
-            Ok(()) => {
-                tracing::info!(target: "ctxgate::store", "removed stray temp file {}", path.display());
-                removed += 1;
-            }
-            Err(err) => {
-                tracing::warn!(target: "ctxgate::store", "could not remove stray temp file {}: {err}", path.display())
-            }
+/// What a durable temp file carries over besides its bytes.
+#[derive(Clone, Copy)]
+pub(crate) enum Stamp<'a> {
+    /// A replacement: the original's permissions, and an mtime newer than the original's.
+    Like(&'a fs::Metadata),
+    /// Exactly this mode.
+    Mode(u32),
+    /// A kept version: its own mtime back.
+    Mtime(MtimeNs),
+    /// Defaults (umask, now).
+    Fresh,
+}
+
+/// Writes `bytes` to a new temp file for `name` in `dir` and fsyncs it; removed again on any
+/// failure. The one durable temp-write of the store: saves, creates, sync and history use it.
+pub(crate) fn durable_temp(dir: &Path, name: &str, bytes: &[u8], stamp: Stamp<'_>) -> io::Result<(PathBuf, TempFile)> {
+    let temp = temp_path(dir, name);
+    match write_temp(&temp, bytes, stamp) {
+        Ok(ours) => Ok((temp, ours)),
+        Err(err) => {
+            let _ = fs::remove_file(&temp);
+            Err(err)
         }
     }
-    removed
+}
+
+/// Writes a whole file that appears with one rename (no-replace: an existing `path` is left
+/// alone and `Ok(false)` returned). The folder is fsynced.
+pub(crate) fn write_new_file(path: &Path, bytes: &[u8], stamp: Stamp<'_>) -> io::Result<bool> {
+    let (dir, name) = split(path)?;
+    let (temp, _) = durable_temp(dir, name, bytes, stamp)?;
+    let placed = rename_noreplace(&temp, path);
+    if !matches!(placed, Ok(true)) {
+        let _ = fs::remove_file(&temp);
+    }
+    if matches!(placed, Ok(true)) {
+        sync_dir(dir);
+    }
+    placed
 }
 
 /// The file a write must replace: a symlinked working file is written through (its target is
@@ -94,33 +112,34 @@ fn split(real: &Path) -> io::Result<(&Path, &str)> {
 #[derive(Debug)]
 pub(crate) enum Replaced {
     /// The new bytes are in place. `displaced` holds the replaced file (under a temp name) when
-    /// the swap was used; the caller decides where it goes.
-    Done { mtime_ns: MtimeNs, displaced: Option<PathBuf> },
+    /// the swap was used; the caller decides where it goes. `ours` identifies the new file.
+    Done { mtime_ns: MtimeNs, displaced: Option<PathBuf>, ours: TempFile },
     /// The target was no longer the version read: nothing was replaced.
     Changed,
+    /// Without the swap, `keep_first` had to keep the old version before it was replaced, and it
+    /// could not: nothing was replaced.
+    KeepFailed(io::Error),
 }
 
 /// Replaces `target` (the working file, maybe a symlink) with `bytes`, but only if it still holds
-/// `expected` — the bytes the guard read, whose metadata is `previous`.
+/// `expected` — the bytes the guard read, whose metadata is `previous`. `keep_first` runs only
+/// where `RENAME_EXCHANGE` is not supported, right before the plain rename that destroys the old
+/// inode: it must put `expected` somewhere safe (history), or fail and so refuse the write.
 pub(crate) fn replace_checked(
     target: &Path,
     bytes: &[u8],
     previous: &fs::Metadata,
     expected: &[u8],
+    keep_first: &mut dyn FnMut() -> io::Result<()>,
 ) -> io::Result<Replaced> {
     let real = write_target(target)?;
     let (dir, file_name) = split(&real)?;
-    let temp = temp_path(dir, file_name);
-    let ours = match write_temp(&temp, bytes, Some(previous)) {
-        Ok(ours) => ours,
-        Err(err) => {
-            let _ = fs::remove_file(&temp);
-            return Err(err);
-        }
-    };
+    let (temp, ours) = durable_temp(dir, file_name, bytes, Stamp::Like(previous))?;
     match renameat_with(CWD, &temp, CWD, &real, RenameFlags::EXCHANGE) {
         Ok(()) => {}
-        Err(errno) if swap_unsupported(errno) => return replace_by_identity(&temp, &real, dir, previous, ours),
+        Err(errno) if swap_unsupported(errno) => {
+            return replace_by_identity(&temp, &real, dir, previous, ours, keep_first)
+        }
         Err(errno) => {
             let _ = fs::remove_file(&temp);
             return Err(errno.into());
@@ -129,7 +148,7 @@ pub(crate) fn replace_checked(
     // `temp` now names the displaced file. Is it the version the guard read?
     if same_bytes(&temp, expected) {
         sync_dir(dir);
-        return Ok(Replaced::Done { mtime_ns: ours.mtime_ns, displaced: Some(temp) });
+        return Ok(Replaced::Done { mtime_ns: ours.mtime_ns, displaced: Some(temp), ours });
     }
     // Someone replaced or rewrote the file between our read and the swap: give it back.
     renameat_with(CWD, &temp, CWD, &real, RenameFlags::EXCHANGE)?;
@@ -145,6 +164,7 @@ fn replace_by_identity(
     dir: &Path,
     previous: &fs::Metadata,
     ours: TempFile,
+    keep_first: &mut dyn FnMut() -> io::Result<()>,
 ) -> io::Result<Replaced> {
     let unchanged = fs::metadata(real).is_ok_and(|now| {
         now.dev() == previous.dev()
@@ -156,37 +176,24 @@ fn replace_by_identity(
         let _ = fs::remove_file(temp);
         return Ok(Replaced::Changed);
     }
+    if let Err(err) = keep_first() {
+        let _ = fs::remove_file(temp);
+        return Ok(Replaced::KeepFailed(err));
+    }
     if let Err(err) = fs::rename(temp, real) {
         let _ = fs::remove_file(temp);
         return Err(err);
     }
     sync_dir(dir);
-    Ok(Replaced::Done { mtime_ns: ours.mtime_ns, displaced: None })
+    Ok(Replaced::Done { mtime_ns: ours.mtime_ns, displaced: None, ours })
 }
 
 /// Creates `target` with `bytes`; `Ok(None)` when a file of that name exists (it is left as it
 /// was), else the new mtime.
 pub(crate) fn create_new(target: &Path, bytes: &[u8]) -> io::Result<Option<MtimeNs>> {
     let (dir, file_name) = split(target)?;
-    let temp = temp_path(dir, file_name);
-    let ours = match write_temp(&temp, bytes, None) {
-        Ok(ours) => ours,
-        Err(err) => {
-            let _ = fs::remove_file(&temp);
-            return Err(err);
-        }
-    };
-    let linked = match renameat_with(CWD, &temp, CWD, target, RenameFlags::NOREPLACE) {
-        Ok(()) => Ok(true),
-        Err(errno) if errno == rustix::io::Errno::EXIST => Ok(false),
-        // link(2) never replaces either; then the temp name goes.
-        Err(errno) if swap_unsupported(errno) => match fs::hard_link(&temp, target) {
-            Ok(()) => Ok(true),
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            Err(err) => Err(err),
-        },
-        Err(errno) => Err(errno.into()),
-    };
+    let (temp, ours) = durable_temp(dir, file_name, bytes, Stamp::Fresh)?;
+    let linked = rename_noreplace(&temp, target);
     if !matches!(linked, Ok(true)) || fs::symlink_metadata(&temp).is_ok() {
         let _ = fs::remove_file(&temp);
     }
@@ -199,19 +206,31 @@ pub(crate) fn create_new(target: &Path, bytes: &[u8]) -> io::Result<Option<Mtime
 }
 
 /// Puts the displaced version back after a successful [`replace_checked`] (used when history
-/// could not take it): swap again, then the new bytes (now at `displaced`) go.
-pub(crate) fn undo_replace(target: &Path, displaced: &Path) -> io::Result<()> {
+/// could not take it): swap again; then what comes back is removed only if it is still our new
+/// file — a lock-ignoring writer's bytes written meanwhile stay under the temp name, where the
+/// next sweep keeps them.
+pub(crate) fn undo_replace(target: &Path, displaced: &Path, ours: &TempFile) -> io::Result<()> {
     let real = write_target(target)?;
     renameat_with(CWD, displaced, CWD, &real, RenameFlags::EXCHANGE)?;
-    fs::remove_file(displaced)
+    remove_if_ours(displaced, ours);
+    Ok(())
 }
 
 /// Renames `from` to `to` unless `to` exists (`Ok(false)`, nothing moved). Files and folders.
+/// Without `RENAME_NOREPLACE`, a file is linked (link(2) never replaces) and its temp name
+/// removed; a folder falls back to check-then-rename.
 pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<bool> {
     match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
         Ok(()) => Ok(true),
         Err(errno) if errno == rustix::io::Errno::EXIST => Ok(false),
         Err(errno) if swap_unsupported(errno) => {
+            if fs::symlink_metadata(from)?.is_file() {
+                return match fs::hard_link(from, to) {
+                    Ok(()) => fs::remove_file(from).map(|()| true),
+                    Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+                    Err(err) => Err(err),
+                };
+            }
             if fs::symlink_metadata(to).is_ok() {
                 return Ok(false);
             }
@@ -221,30 +240,46 @@ pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<bool> {
     }
 }
 
-fn swap_unsupported(errno: rustix::io::Errno) -> bool {
+pub(crate) fn swap_unsupported(errno: rustix::io::Errno) -> bool {
     use rustix::io::Errno;
     errno == Errno::INVAL || errno == Errno::NOSYS || errno == Errno::OPNOTSUPP
 }
 
 /// Identity of the temp file we wrote, so we never delete a file that is not ours.
-struct TempFile {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TempFile {
     dev: u64,
     ino: u64,
     mtime_ns: MtimeNs,
 }
 
-fn write_temp(temp: &Path, bytes: &[u8], previous: Option<&fs::Metadata>) -> io::Result<TempFile> {
+fn write_temp(temp: &Path, bytes: &[u8], stamp: Stamp<'_>) -> io::Result<TempFile> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
-    if let Some(prev) = previous {
-        options.mode(prev.permissions().mode() & 0o7777);
+    match stamp {
+        Stamp::Like(prev) => {
+            options.mode(prev.permissions().mode() & 0o7777);
+        }
+        Stamp::Mode(mode) => {
+            options.mode(mode);
+        }
+        Stamp::Mtime(_) | Stamp::Fresh => {}
     }
     let mut file = options.open(temp)?;
     file.write_all(bytes)?;
-    if let Some(prev) = previous {
-        // The umask may have narrowed the mode given at open; restore the original's exactly.
-        file.set_permissions(prev.permissions())?;
-        bump_mtime_past(&file, mtime_ns(prev))?;
+    match stamp {
+        Stamp::Like(prev) => {
+            // The umask may have narrowed the mode given at open; restore the original's exactly.
+            file.set_permissions(prev.permissions())?;
+            bump_mtime_past(&file, mtime_ns(prev))?;
+        }
+        Stamp::Mode(mode) => file.set_permissions(fs::Permissions::from_mode(mode))?,
+        Stamp::Mtime(mtime) => {
+            let secs = u64::try_from(mtime.0 / 1_000_000_000).unwrap_or(0);
+            let nanos = u32::try_from(mtime.0 % 1_000_000_000).unwrap_or(0);
+            file.set_modified(SystemTime::UNIX_EPOCH + Duration::new(secs, nanos))?;
+        }
+        Stamp::Fresh => {}
     }
     file.sync_all()?;
     let meta = file.metadata()?;
@@ -294,9 +329,9 @@ fn remove_if_ours(path: &Path, ours: &TempFile) {
 
 /// Makes a rename durable. A failure here is logged, not answered: the file has been replaced,
 /// and the answer must say what is on disk.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Err(err) = File::open(dir).and_then(|d| d.sync_all()) {
-        tracing::warn!(target: "ctxgate::store", "folder fsync after a save failed for {}: {err}", dir.display());
+        tracing::warn!(target: "ctxgate::store", "folder fsync after a rename failed for {}: {err}", dir.display());
     }
 }
 

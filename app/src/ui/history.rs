@@ -308,6 +308,7 @@ pub fn reason_msg(reason: HistoryReason) -> Msg {
         HistoryReason::Delete => Msg::HistoryReasonDelete,
         HistoryReason::External => Msg::HistoryReasonExternal,
         HistoryReason::Sync => Msg::HistoryReasonSync,
+        HistoryReason::Recovered => Msg::HistoryReasonRecovered,
     }
 }
 

@@ -11,7 +11,7 @@
 
 use super::{stem_of, tree, ReplacedFile};
 use crate::history::{Reason, Version};
-use crate::{etag_of, layout, memtomem_versions, mtime_ns, write, Kind, Store, StoreError};
+use crate::{contain, etag_of, layout, memtomem_versions, mtime_ns, write, Kind, Store, StoreError};
 use runtimes::Runtime;
 use std::collections::HashMap;
 use std::fs;
@@ -164,6 +164,28 @@ impl Store {
         Ok(run.report())
     }
 
+    /// The runtime folder to import from, when it exists and lies inside the project
+    /// (`contain::runtime_dir`).
+    fn import_dir(&self, runtime: &Runtime) -> Option<PathBuf> {
+        let dir = contain::runtime_dir(&self.root, &self.memtomem, runtime.dir).ok()?;
+        dir.is_dir().then_some(dir)
+    }
+
+    /// The resolved source file or folder, when it lies inside the project; else a skip row.
+    fn admit_source(&self, name: &str, path: &Path, run: &mut Run) -> Option<PathBuf> {
+        match contain::import_source(&self.root, path) {
+            Ok(real) => Some(real),
+            Err(_) => {
+                run.skip(
+                    name,
+                    format!("{} leads out of the project through a symbolic link; it was not read", self.rel(path)),
+                    "outside_project",
+                );
+                None
+            }
+        }
+    }
+
     fn import_label(runtime: &Runtime) -> String {
         format!("{} ({})", runtime.vendor, runtime.dir)
     }
@@ -184,10 +206,7 @@ impl Store {
 
     /// Claude (and Gemini agent) Markdown files, copied byte for byte.
     fn import_markdown_from(&self, kind: Kind, runtime: &Runtime, only: Option<&str>, overwrite: bool, run: &mut Run) {
-        let dir = self.root.join(runtime.dir);
-        if !dir.is_dir() {
-            return;
-        }
+        let Some(dir) = self.import_dir(runtime) else { return };
         let label = Self::import_label(runtime);
         for file_name in sorted_names(&dir) {
             let Some(name) = stem_of(&file_name, ".md") else { continue };
@@ -197,7 +216,8 @@ impl Store {
             if !self.admit_target(kind, &name, &label, overwrite, run) {
                 continue;
             }
-            let bytes = match fs::read(dir.join(&file_name)) {
+            let Some(source) = self.admit_source(&name, &dir.join(&file_name), run) else { continue };
+            let bytes = match fs::read(source) {
                 Ok(bytes) => bytes,
                 Err(err) => {
                     run.skip(&name, format!("unreadable: {}/{file_name} ({err})", runtime.dir), "parse_error");
@@ -210,10 +230,7 @@ impl Store {
 
     /// Gemini command TOML files, converted to canonical Markdown.
     fn import_gemini_commands(&self, runtime: &Runtime, only: Option<&str>, overwrite: bool, run: &mut Run) {
-        let dir = self.root.join(runtime.dir);
-        if !dir.is_dir() {
-            return;
-        }
+        let Some(dir) = self.import_dir(runtime) else { return };
         let label = Self::import_label(runtime);
         for file_name in sorted_names(&dir) {
             let Some(name) = stem_of(&file_name, ".toml") else { continue };
@@ -223,7 +240,8 @@ impl Store {
             if !self.admit_target(Kind::Commands, &name, &label, overwrite, run) {
                 continue;
             }
-            let converted = fs::read(dir.join(&file_name))
+            let Some(source) = self.admit_source(&name, &dir.join(&file_name), run) else { continue };
+            let converted = fs::read(source)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .and_then(|text| runtimes::commands::from_gemini_toml(&text));
@@ -332,7 +350,9 @@ impl Store {
             Ok(id) => id,
             Err(err) => return Ok(Landed::SnapshotFailed(err.to_string())),
         };
-        match write::replace_checked(&located.file, bytes, &meta, &current)? {
+        // History already holds `current`, so the no-swap fallback needs nothing more.
+        match write::replace_checked(&located.file, bytes, &meta, &current, &mut || Ok(()))? {
+            write::Replaced::KeepFailed(err) => Ok(Landed::SnapshotFailed(err.to_string())),
             write::Replaced::Done { displaced, .. } => {
                 if let Some(displaced) = displaced {
                     let _ = fs::remove_file(displaced);
@@ -346,10 +366,7 @@ impl Store {
 
     /// Skill folders from one runtime, copied whole (caches, `.git` and links left out).
     fn import_skills_from(&self, runtime: &Runtime, only: Option<&str>, overwrite: bool, run: &mut Run) {
-        let dir = self.root.join(runtime.dir);
-        if !dir.is_dir() {
-            return;
-        }
+        let Some(dir) = self.import_dir(runtime) else { return };
         let label = Self::import_label(runtime);
         let type_dir = layout::type_dir(&self.memtomem, Kind::Skills);
         for name in sorted_names(&dir) {
@@ -366,6 +383,7 @@ impl Store {
             if self.skill_in_the_way(&dst, &name, &label, overwrite, run) {
                 continue;
             }
+            let Some(source) = self.admit_source(&name, &source, run) else { continue };
             let copy = match tree::import_copy(&source) {
                 Ok(copy) => copy,
                 Err(err) => {

@@ -117,12 +117,11 @@ pub(crate) fn lost_files<'a>(old: &'a Tree, new: &Tree) -> Vec<(&'a str, &'a [u8
         .collect()
 }
 
-/// Writes `tree` into a fresh folder beside `dst`, named as memtomem names its staging folders
-/// (`.staging-<name>-<pid>-<6 hex>.tmp`, which memtomem's listings hide and its sync reaps), and
-/// returns it. Every file is fsynced; on failure nothing is left behind.
+/// Writes `tree` into a fresh folder beside `dst`, under ctxgate's temp name (`write.rs`: never a
+/// name memtomem reaps, since after a swap this name holds the displaced original), and returns
+/// it. Every file is fsynced; on failure nothing is left behind.
 pub(crate) fn stage(parent: &Path, name: &str, tree: &Tree) -> io::Result<PathBuf> {
-    let staging =
-        parent.join(format!(".staging-{name}-{}-{:06x}.tmp", std::process::id(), rand::random::<u32>() & 0xff_ffff));
+    let staging = crate::write::temp_path(parent, name);
     fs::create_dir(&staging)?;
     let written = (|| {
         for (rel, node) in tree {
