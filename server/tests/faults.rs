@@ -155,15 +155,19 @@ enum Next {
 const ROWS: &[Row] = &[
     Row { name: "create", history_dir: false, build: create_row },
     Row { name: "save", history_dir: false, build: save_row },
+    Row { name: "save-flat", history_dir: true, build: save_flat_row },
     Row { name: "force", history_dir: false, build: force_row },
     Row { name: "restore", history_dir: false, build: restore_row },
     Row { name: "delete", history_dir: true, build: delete_row },
+    Row { name: "delete-flat", history_dir: false, build: delete_flat_row },
     Row { name: "trash-restore", history_dir: false, build: trash_restore_row },
     Row { name: "sync-skills", history_dir: false, build: sync_skills_row },
+    Row { name: "sync-skills-all", history_dir: false, build: sync_skills_all_row },
     Row { name: "sync-agents", history_dir: true, build: sync_agents_row },
     Row { name: "sync-commands", history_dir: false, build: sync_commands_row },
     Row { name: "import-agents", history_dir: false, build: import_agents_row },
     Row { name: "import-skills", history_dir: false, build: import_skills_row },
+    Row { name: "import-commands", history_dir: false, build: import_commands_row },
     Row { name: "freeze", history_dir: false, build: freeze_row },
     Row { name: "retention", history_dir: false, build: retention_row },
     Row { name: "sweep", history_dir: false, build: sweep_row },
@@ -215,6 +219,20 @@ fn save_row(w: &World) -> Plan {
     }
 }
 
+/// A legacy flat-layout command, history in `--history-dir`: the temps live in the type folder.
+fn save_flat_row(w: &World) -> Plan {
+    let v0 = command_md("v0, live");
+    w.put(".memtomem/commands/c.md", &v0);
+    let content = command_md("v1, saved by the op");
+    Plan {
+        op: json!({"op": "save", "type": "commands", "name": "c", "content": content,
+            "etag": sha256_hex(v0.as_bytes())}),
+        op_content: Some(content.into_bytes()),
+        next: Next::Save { kind: "commands", name: "c", content: command_md("v2, saved by the next op") },
+        expect: vec![v("v0 (live)", v0)],
+    }
+}
+
 fn force_row(w: &World) -> Plan {
     let (v0, base) = (skill("s", "v0, live, newer than the client's base"), skill("s", "the client's base"));
     w.put(".memtomem/skills/s/SKILL.md", &v0);
@@ -257,6 +275,18 @@ fn delete_row(w: &World) -> Plan {
     }
 }
 
+fn delete_flat_row(w: &World) -> Plan {
+    let (f, g) = (agent("f", "flat f"), agent("g", "flat g"));
+    w.put(".memtomem/agents/f.md", &f);
+    w.put(".memtomem/agents/g.md", &g);
+    Plan {
+        op: json!({"op": "delete", "type": "agents", "name": "f"}),
+        op_content: None,
+        next: Next::Delete { kind: "agents", name: "g" },
+        expect: vec![v("f (live)", f), v("g (live)", g)],
+    }
+}
+
 fn trash_restore_row(w: &World) -> Plan {
     let (t1, t1_extra, t2) = (skill("t1", "t1 in the trash"), "extra file of t1\n", agent("t2", "t2 in the trash"));
     let (id1, id2) = (w.old_id(1, HOUR), w.old_id(2, 2 * HOUR));
@@ -292,6 +322,28 @@ fn sync_skills_row(w: &World) -> Plan {
             v(".claude SKILL.md (hand-edited)", claude),
             v(".claude notes.txt (only in the runtime)", notes),
             v(".gemini SKILL.md (hand-edited)", gemini),
+        ],
+    }
+}
+
+/// Every skill, one of them a canonical folder that links out of the project (read, never
+/// written).
+fn sync_skills_all_row(w: &World) -> Plan {
+    let canonical = skill("s", "canonical s");
+    w.put(".memtomem/skills/s/SKILL.md", &canonical);
+    let linked = w.hostile();
+    let (claude_s, claude_shared) = (skill("s", "hand-edited s"), skill("shared", "hand-edited shared"));
+    w.put(".claude/skills/s/SKILL.md", &claude_s);
+    w.put(".claude/skills/shared/SKILL.md", &claude_shared);
+    Plan {
+        op: json!({"op": "sync", "type": "skills"}),
+        op_content: None,
+        next: Next::Sync { kind: "skills" },
+        expect: vec![
+            v("canonical s", canonical),
+            v("canonical shared (outside)", linked),
+            v(".claude s SKILL.md (hand-edited)", claude_s),
+            v(".claude shared SKILL.md (hand-edited)", claude_shared),
         ],
     }
 }
@@ -366,6 +418,18 @@ fn import_skills_row(w: &World) -> Plan {
         op_content: None,
         next: Next::Import { kind: "skills", overwrite: false },
         expect: vec![v("isk SKILL.md (.claude)", manifest), v("isk helper.sh (.claude)", helper)],
+    }
+}
+
+fn import_commands_row(w: &World) -> Plan {
+    let (gemini, claude) = ("description = \"G\"\nprompt = \"Do {{args}} now\"\n", command_md("only in .claude"));
+    w.put(".gemini/commands/g.toml", gemini);
+    w.put(".claude/commands/cc.md", &claude);
+    Plan {
+        op: json!({"op": "import", "type": "commands"}),
+        op_content: None,
+        next: Next::Import { kind: "commands", overwrite: false },
+        expect: vec![v("g.toml (.gemini)", gemini), v("cc.md (.claude)", claude)],
     }
 }
 
@@ -1105,7 +1169,7 @@ fn enumerate(budget: &Budget) -> (BTreeMap<(&'static str, &'static str), Tally>,
 
 fn print_table(tallies: &BTreeMap<(&'static str, &'static str), Tally>) {
     println!(
-        "{:<14} {:<12} {:>5} {:>10} {:>9}  points covered (syscall: calls x faults)",
+        "{:<16} {:<12} {:>5} {:>10} {:>9}  points covered: syscall[fault=points]",
         "op", "profile", "runs", "violations", "next!2xx"
     );
     for row in ROWS {
@@ -1120,7 +1184,7 @@ fn print_table(tallies: &BTreeMap<(&'static str, &'static str), Tally>) {
                 })
                 .collect();
             println!(
-                "{:<14} {:<12} {:>5} {:>10} {:>9}  {}",
+                "{:<16} {:<12} {:>5} {:>10} {:>9}  {}",
                 row.name,
                 profile,
                 tally.runs,
