@@ -16,7 +16,7 @@
 //! Each run is done twice over: on a file system with `RENAME_EXCHANGE` (`exchange`) and on one
 //! where every `renameat2` answers EINVAL (`no-exchange`, the fallbacks).
 //!
-//! `fault_enumeration` runs the default budget (about 80 s on 2 cores; `scripts/test` runs it
+//! `fault_enumeration` runs the default budget (about 95 s on 2 cores; `scripts/test` runs it
 //! as its own stage); `CTXGATE_FAULTS=full` (`scripts/faults`) runs every fault at
 //! every point. `CTXGATE_FAULTS_OPS=save,sync-skills` runs only those rows;
 //! `CTXGATE_FAULTS_REPORT_ONLY=1` prints violations without failing.
