@@ -28,6 +28,9 @@ pub enum Command {
     /// become diff3-style conflict blocks. Usable as a git merge driver:
     /// `ctxgate merge %A %O %B -o %A`.
     Merge(MergeArgs),
+    /// One store call on the main thread, for the fault enumeration (`server/tests/faults.rs`).
+    #[command(hide = true)]
+    Op(crate::op::OpArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod events;
 pub mod limit;
 pub mod logging;
+pub mod op;
 pub mod rest;
 pub mod security;
 
