@@ -22,17 +22,34 @@ pub fn is_internal_artifact_dir(name: &str) -> bool {
 
 /// memtomem's `validate_name`: what it accepts as an agent, command or skill name.
 pub fn memtomem_name_ok(name: &str) -> bool {
-    model::validate_name(name).is_ok() && !is_internal_artifact_dir(name)
+    memtomem_rule(name).is_none() && !is_internal_artifact_dir(name)
+}
+
+/// memtomem's own name rule: ctxgate's (`model::validate_name`), except that a leading `.` is
+/// allowed (not `.` or `..`). ctxgate's API refuses dot-names (they are never artifacts to its
+/// watcher), but what memtomem wrote is synced and reported as memtomem does.
+fn memtomem_rule(name: &str) -> Option<String> {
+    match model::validate_name(name) {
+        Ok(()) => None,
+        Err(model::NameError::LeadingDot) if name == "." || name == ".." => {
+            Some("name must not be '.' or '..'".to_owned())
+        }
+        // The rest of the name must still pass: judge it with the dot replaced.
+        Err(model::NameError::LeadingDot) => {
+            model::validate_name(&name.replacen('.', "a", 1)).err().map(|e| e.to_string())
+        }
+        Err(err) => Some(err.to_string()),
+    }
 }
 
 /// Why memtomem refuses a name, in words (for skip rows and statuses).
 pub fn name_problem(name: &str) -> Option<String> {
-    match model::validate_name(name) {
-        Err(err) => Some(err.to_string()),
-        Ok(()) if is_internal_artifact_dir(name) => {
+    match memtomem_rule(name) {
+        Some(reason) => Some(reason),
+        None if is_internal_artifact_dir(name) => {
             Some("name has the shape of memtomem's internal staging folders".to_owned())
         }
-        Ok(()) => None,
+        None => None,
     }
 }
 

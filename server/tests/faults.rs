@@ -520,7 +520,9 @@ impl World {
         fs::create_dir_all(root.join(".memtomem")).unwrap();
         fs::create_dir_all(&outside).unwrap();
         let history_arg = history_dir.then(|| top.join("history"));
-        let history = history_arg.clone().unwrap_or_else(|| root.join(".memtomem/.ctxgate/history"));
+        // The store names the folder (one per project inside a shared `--history-dir`).
+        let history =
+            store::Store::open_with_history(&root, history_arg.as_deref()).unwrap().history().dir().to_path_buf();
         fs::create_dir_all(&history).unwrap();
         World { _dir: dir, top, root, outside, history, history_arg, now: SystemTime::now() }
     }

@@ -27,6 +27,8 @@ use std::time::{Duration, SystemTime};
 const KEEP_NEWEST: usize = 50;
 const KEEP_YOUNG: Duration = Duration::from_secs(24 * 3600);
 const KEEP_MAX: usize = 500;
+/// Bytes kept again within this long reuse their entry (see `Index::newest_of`).
+pub(crate) const REUSE_WITHIN: Duration = Duration::from_secs(3600);
 const TRASH_DAYS: Duration = Duration::from_secs(30 * 24 * 3600);
 
 pub use model::HistoryReason as Reason;
@@ -140,9 +142,20 @@ impl Index {
         self.newest_of(etag, None)
     }
 
+    /// The newest entry, or one from the last hour, that holds `etag`'s bytes of the same file:
+    /// the same bytes kept again moments later (a crash's recovered temp landed in between) are
+    /// kept once, so a crash never pushes older versions out of retention with duplicates.
+    /// Older matches are not reused: their retention clock would not be reset.
     fn newest_of(&self, etag: &Etag, runtime: Option<&str>) -> Option<&str> {
-        let newest = parse_entry_name(self.names.last()?)?;
-        (newest.etag == etag.as_str() && newest.runtime == runtime).then_some(newest.id)
+        let recent = SystemTime::now().checked_sub(REUSE_WITHIN).unwrap_or(SystemTime::UNIX_EPOCH);
+        self.names
+            .iter()
+            .rev()
+            .enumerate()
+            .take_while(|(i, name)| *i == 0 || name.split('.').next().is_some_and(|id| id_time(id) > recent))
+            .filter_map(|(_, name)| parse_entry_name(name))
+            .find(|entry| entry.etag == etag.as_str() && entry.runtime == runtime)
+            .map(|entry| entry.id)
     }
 }
 
@@ -386,20 +399,24 @@ impl History {
         self.dir_for(&["trash"], create)
     }
 
-    /// Moves `artifact` (a folder, a link to one, or a flat file) into trash item `id` as
-    /// `slot` (`folder` or `flat.md`). The meta file is written last: an item without it is
-    /// not listed, but its bytes are still there.
+    /// Starts trash item `id`: its meta file first, so whatever a crash leaves moved into the
+    /// item is already listed (an item whose slots are all missing is not).
+    pub(crate) fn begin_trash(&self, id: &str, kind: Kind, name: &str) -> io::Result<()> {
+        let item = TrashItem { id: id.to_owned(), kind, name: name.to_owned(), deleted_at: rfc3339(SystemTime::now()) };
+        let bytes = serde_json::to_vec_pretty(&item).map_err(io::Error::other)?;
+        write_entry(&self.dir_for(&["trash", id], true)?.join("meta.json"), &bytes, MtimeNs(now_ns()))
+    }
+
+    /// Moves `artifact` (a folder, a link to one, or a flat file) into the begun trash item `id`
+    /// as `slot` (`folder` or `flat.md`).
     pub(crate) fn trash(&self, id: &str, slot: &str, artifact: &Path) -> io::Result<()> {
-        let item = self.dir_for(&["trash", id], true)?;
+        let item = self.dir_for(&["trash", id], false)?;
         move_path(artifact, &item.join(slot))
     }
 
-    pub(crate) fn finish_trash(&self, id: &str, kind: Kind, name: &str) -> io::Result<()> {
-        let item = TrashItem { id: id.to_owned(), kind, name: name.to_owned(), deleted_at: rfc3339(SystemTime::now()) };
-        let bytes = serde_json::to_vec_pretty(&item).map_err(io::Error::other)?;
-        write_entry(&self.dir_for(&["trash", id], true)?.join("meta.json"), &bytes, MtimeNs(now_ns()))?;
+    /// Ends a delete: items older than the trash keeps go.
+    pub(crate) fn finish_trash(&self) {
         self.expire_trash();
-        Ok(())
     }
 
     /// Trash items, newest first.
@@ -418,6 +435,11 @@ impl History {
                 }
                 let meta = e.path().join("meta.json");
                 if !fs::symlink_metadata(&meta).ok()?.is_file() {
+                    return None;
+                }
+                // A delete that died before it moved anything holds nothing to bring back.
+                let holds = |slot: &str| fs::symlink_metadata(e.path().join(slot)).is_ok();
+                if !holds("folder") && !holds("flat.md") {
                     return None;
                 }
                 let item: TrashItem = serde_json::from_slice(&fs::read(meta).ok()?).ok()?;

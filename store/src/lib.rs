@@ -250,7 +250,7 @@ impl Store {
         // last hour are not kept twice. An older entry with the same bytes is not reused: its
         // 24-hour retention clock would stay where it was, and the next save's retention could
         // drop the version that was live seconds ago.
-        if let Some(id) = self.history.recent_with(kind, name, &etag, std::time::Duration::from_secs(3600)) {
+        if let Some(id) = self.history.recent_with(kind, name, &etag, history::REUSE_WITHIN) {
             return Ok(id);
         }
         self.history.keep_bytes((kind, name), history::Reason::External, history::Version { bytes, etag: &etag, mtime })
@@ -409,6 +409,7 @@ impl Store {
             .keep_bytes((kind, name), history::Reason::Delete, version)
             .map_err(StoreError::HistoryUnavailable)?;
         let trash_id = history::new_id(std::time::SystemTime::now());
+        self.history.begin_trash(&trash_id, kind, name).map_err(StoreError::HistoryUnavailable)?;
         let mut paths = Vec::new();
         if layout::folder_file_path(&self.memtomem, kind, name).is_file() {
             let folder = layout::folder_path(&self.memtomem, kind, name);
@@ -422,7 +423,7 @@ impl Store {
                 paths.push(layout::relative_flat_file(kind, name));
             }
         }
-        self.history.finish_trash(&trash_id, kind, name).map_err(StoreError::HistoryUnavailable)?;
+        self.history.finish_trash();
         Ok(Deleted { paths, trash_id: Some(trash_id) })
     }
 

@@ -142,10 +142,8 @@ impl Store {
     fn recover_canonical_folder(&self, kind: Kind, name: &str, temp: &Path) -> usize {
         let Some(_held) = self.sweep_lock(kind, name) else { return 0 };
         let id = crate::history::new_id(SystemTime::now());
-        let trashed = self
-            .history
-            .trash(&id, crate::TRASH_FOLDER, temp)
-            .and_then(|()| self.history.finish_trash(&id, kind, name));
+        let trashed =
+            self.history.begin_trash(&id, kind, name).and_then(|()| self.history.trash(&id, crate::TRASH_FOLDER, temp));
         match trashed {
             Ok(()) => 1,
             Err(err) => {

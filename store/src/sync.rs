@@ -176,7 +176,7 @@ impl Store {
         for entry in entries.flatten() {
             let Ok(name) = entry.file_name().into_string() else { continue };
             let path = entry.path();
-            if runtimes::is_internal_artifact_dir(&name) {
+            if runtimes::is_internal_artifact_dir(&name) || write::is_temp_name(&name) {
                 continue;
             }
             if path.is_dir() {
@@ -204,7 +204,10 @@ impl Store {
             .flatten()
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|name| {
-                runtimes::memtomem_name_ok(name) && dir.join(name).join(runtimes::skills::MANIFEST).is_file()
+                // A temp folder (a copy on its way in) is never a skill, whatever memtomem's rule says.
+                runtimes::memtomem_name_ok(name)
+                    && !write::is_temp_name(name)
+                    && dir.join(name).join(runtimes::skills::MANIFEST).is_file()
             })
             .collect();
         names.sort();
