@@ -11,6 +11,7 @@ pub mod limit;
 pub mod logging;
 pub mod rest;
 pub mod security;
+pub mod serve;
 
 use app::api::backend::Backend;
 use app::{shell, App};

@@ -51,6 +51,9 @@ fn merge(args: &MergeArgs) -> Result<usize, String> {
     Ok(result.conflicts)
 }
 
+/// After the stop signal: how long open requests may take to finish.
+const CONNECTIONS_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+
 fn serve(args: ServeArgs) -> Result<(), String> {
     logging::init(args.log_format);
     let root = args.root.clone();
@@ -115,24 +118,18 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 Err(err) => println!("ctxgate: could not open a browser ({err}); open {url} yourself"),
             });
         }
-        let mut stopping = shutdown.subscribe();
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Ends every event stream, so open browsers do not hold the shutdown up.
-            let _ = shutdown.send(true);
-        });
-        let result = tokio::select! {
-            served = serve => served.map_err(|err| format!("server stopped: {err}")),
-            () = async {
-                let _ = stopping.wait_for(|stop| *stop).await;
-                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-            } => {
-                tracing::warn!(target: "ctxgate", "connections still open 1.5 s after the stop signal; exiting anyway");
-                Ok(())
-            }
-        };
+        let limits = args.limits();
+        let connections = server::serve::serve(listener, app, limits, shutdown_signal()).await;
+        tracing::info!(target: "ctxgate", "stopping: no new connections; finishing the requests already running");
+        // Ends every event stream, so open browsers do not hold the shutdown up.
+        let _ = shutdown.send(true);
+        // Idle connections close now; running requests finish, then their connections close.
+        // They get a moment, not a veto.
+        if tokio::time::timeout(CONNECTIONS_GRACE, connections.shutdown()).await.is_err() {
+            tracing::warn!(target: "ctxgate", "connections still open after the stop signal; exiting anyway");
+        }
         drop(watch);
-        result
+        Ok(())
     });
     // Blocking store tasks still running get a moment, not a veto over the exit.
     runtime.shutdown_timeout(std::time::Duration::from_millis(300));

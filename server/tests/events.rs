@@ -172,9 +172,20 @@ fn poll_mode_reports_changes_too() {
 fn streams_are_bounded_and_guarded() {
     let server = Server::start();
     let client = reqwest::blocking::Client::builder().timeout(None).build().unwrap();
-    let open: Vec<_> = (0..256).map(|_| client.get(server.url("/api/context/events")).send().unwrap()).collect();
+    // 256 streams in all, 16 from each of 16 loopback addresses (one client may hold 16).
+    let from = |last: u8| {
+        let address = std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, last));
+        reqwest::blocking::Client::builder().timeout(None).local_address(address).build().unwrap()
+    };
+    let url = server.url("/api/context/events");
+    let open: Vec<_> = (1..=16)
+        .flat_map(|last| {
+            let (client, url) = (from(last), url.clone());
+            (0..16).map(move |_| client.get(&url).send().unwrap())
+        })
+        .collect();
     assert!(open.iter().all(|r| r.status() == 200));
-    let (status, body) = json(client.get(server.url("/api/context/events")).send().unwrap());
+    let (status, body) = json(from(17).get(server.url("/api/context/events")).send().unwrap());
     assert_eq!((status, body["error_kind"].as_str()), (503, Some("busy")), "{body}");
     drop(open);
     // A slot is free again once a stream is gone (polled: the server notices the close).

@@ -19,7 +19,10 @@ pub fn error_text(lang: Lang, err: &ApiError) -> String {
         ApiError::Internal => Msg::ErrInternal,
         ApiError::HistoryUnavailable => Msg::ErrHistoryUnavailable,
         ApiError::Transport(_) => Msg::RequestFailed,
-        ApiError::MethodNotAllowed | ApiError::UnsupportedMediaType => return err.to_string(),
+        // The page opens one event stream per tab: a refusal there is for other clients.
+        ApiError::MethodNotAllowed | ApiError::UnsupportedMediaType | ApiError::TooManyStreams => {
+            return err.to_string()
+        }
     };
     lang.text(msg).to_owned()
 }
