@@ -16,6 +16,7 @@ pub fn error_text(lang: Lang, err: &ApiError) -> String {
         ApiError::TooLarge => Msg::ErrTooLarge,
         ApiError::Forbidden { .. } => Msg::ErrForbidden,
         ApiError::Busy => Msg::ErrBusy,
+        ApiError::ShuttingDown => Msg::ErrShuttingDown,
         ApiError::Internal => Msg::ErrInternal,
         ApiError::HistoryUnavailable => Msg::ErrHistoryUnavailable,
         ApiError::Transport(_) => Msg::RequestFailed,
