@@ -320,3 +320,19 @@ impl IntoElement for web_sys::Node {
         self.dyn_into().unwrap()
     }
 }
+
+/// Why a file with a NUL opens read-only (`ReadOnlyEditor`, `docs/DECISIONS.md`): the HTML
+/// parser turns it into U+FFFD, raw or as `&#0;`, so the server-rendered textarea cannot hold
+/// it; the `␀` the read-only view shows instead survives unchanged.
+#[wasm_bindgen_test]
+fn a_textarea_cannot_hold_a_nul_from_html() {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let holder = document.create_element("div").unwrap();
+    for markup in ["<textarea>a\u{0}b</textarea>", "<textarea>a&#0;b</textarea>", "<textarea>a\u{2400}b</textarea>"] {
+        holder.set_inner_html(markup);
+        let textarea: web_sys::HtmlTextAreaElement = holder.first_element_child().unwrap().dyn_into().unwrap();
+        let expected = if markup.contains('\u{2400}') { "a\u{2400}b" } else { "a\u{FFFD}b" };
+        assert_eq!(textarea.value(), expected, "{markup:?}");
+    }
+}

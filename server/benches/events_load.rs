@@ -18,8 +18,14 @@ const STREAMS: usize = 50;
 const WRITES_PER_SECOND: u64 = 20;
 const LOAD_SECONDS: u64 = 30;
 
-fn open_stream(host: &str) -> BufReader<TcpStream> {
-    let mut stream = TcpStream::connect(host).unwrap();
+/// Stream `n` comes from loopback address 127.0.0.(1 + n / 16): one client may hold 16 streams.
+fn open_stream(host: &str, n: usize) -> BufReader<TcpStream> {
+    let server: std::net::SocketAddr = host.parse().unwrap();
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let from = std::net::Ipv4Addr::new(127, 0, 0, u8::try_from(1 + n / 16).unwrap());
+    socket.bind(&std::net::SocketAddr::from((from, 0)).into()).unwrap();
+    socket.connect(&server.into()).unwrap();
+    let mut stream = TcpStream::from(socket);
     write!(stream, "GET /api/context/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
@@ -63,7 +69,7 @@ fn main() {
     let (pid, host) = (server.pid, server.host.clone());
 
     // Latency: write, then time until the event carrying the new content's marker arrives.
-    let mut reader = open_stream(&host);
+    let mut reader = open_stream(&host, 0);
     let mut latencies = Vec::with_capacity(LATENCY_SAMPLES);
     for i in 0..LATENCY_SAMPLES {
         let text = format!("sample {i}\n");
@@ -90,8 +96,8 @@ fn main() {
     let stop = Arc::new(AtomicBool::new(false));
     let received = Arc::new(AtomicUsize::new(0));
     let readers: Vec<_> = (0..STREAMS)
-        .map(|_| {
-            let mut reader = open_stream(&host);
+        .map(|n| {
+            let mut reader = open_stream(&host, n);
             reader.get_ref().set_read_timeout(Some(Duration::from_millis(500))).unwrap();
             let (stop, received) = (stop.clone(), received.clone());
             std::thread::spawn(move || {

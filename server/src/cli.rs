@@ -69,6 +69,8 @@ impl Default for ServeArgs {
             history_dir: None,
             watch: WatchArg::Auto,
             open: false,
+            header_timeout_ms: None,
+            max_connections: None,
         }
     }
 }
@@ -105,6 +107,27 @@ pub struct ServeArgs {
     /// browser can be started, the URL printed on start is the way in.
     #[arg(long)]
     pub open: bool,
+    /// For tests: the header-read timeout in milliseconds instead of 15 s (see `serve.rs`).
+    /// An environment variable too, so a test run against an older binary (`CTXGATE_BIN`)
+    /// still starts and shows the missing limit.
+    #[arg(long, hide = true, value_name = "MS", env = "CTXGATE_HEADER_TIMEOUT_MS")]
+    pub header_timeout_ms: Option<u64>,
+    /// For tests: the connection cap instead of 512.
+    #[arg(long, hide = true, value_name = "N", env = "CTXGATE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+}
+
+impl ServeArgs {
+    /// The HTTP limits, defaults unless a test overrode them.
+    pub fn limits(&self) -> crate::serve::Limits {
+        let defaults = crate::serve::Limits::default();
+        crate::serve::Limits {
+            header_read_timeout: self
+                .header_timeout_ms
+                .map_or(defaults.header_read_timeout, std::time::Duration::from_millis),
+            max_connections: self.max_connections.unwrap_or(defaults.max_connections),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -12,6 +12,7 @@ pub mod logging;
 pub mod op;
 pub mod rest;
 pub mod security;
+pub mod serve;
 
 use app::api::backend::Backend;
 use app::{shell, App};

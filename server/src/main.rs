@@ -52,6 +52,12 @@ fn merge(args: &MergeArgs) -> Result<usize, String> {
     Ok(result.conflicts)
 }
 
+/// How long shutdown waits for writes already running: longer than the store's 10 s lock
+/// deadline, so a save queued behind another writer's lock still ends with an answer.
+const WRITES_DRAIN: std::time::Duration = std::time::Duration::from_secs(15);
+/// After the writes: how long the last answers and other open requests may take.
+const CONNECTIONS_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+
 fn serve(args: ServeArgs) -> Result<(), String> {
     logging::init(args.log_format);
     let root = args.root.clone();
@@ -116,26 +122,24 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 Err(err) => println!("ctxgate: could not open a browser ({err}); open {url} yourself"),
             });
         }
-        let mut stopping = shutdown.subscribe();
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Ends every event stream, so open browsers do not hold the shutdown up.
-            let _ = shutdown.send(true);
-        });
-        let result = tokio::select! {
-            served = serve => served.map_err(|err| format!("server stopped: {err}")),
-            () = async {
-                let _ = stopping.wait_for(|stop| *stop).await;
-                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-            } => {
-                tracing::warn!(target: "ctxgate", "connections still open 1.5 s after the stop signal; exiting anyway");
-                Ok(())
-            }
-        };
+        let limits = args.limits();
+        let connections = server::serve::serve(listener, app, limits, shutdown_signal()).await;
+        tracing::info!(target: "ctxgate", "stopping: no new connections or writes; finishing the writes already running");
+        // Ends every event stream, so open browsers do not hold the shutdown up.
+        let _ = shutdown.send(true);
+        // Idle connections close now; running requests finish, then their connections close.
+        let closed = tokio::spawn(connections.shutdown());
+        if !backend.drain(WRITES_DRAIN).await {
+            tracing::warn!(target: "ctxgate", "writes still running {} s after the stop signal; exiting anyway", WRITES_DRAIN.as_secs());
+        }
+        // The drained writes' answers are on their way; other requests get a moment, not a veto.
+        if tokio::time::timeout(CONNECTIONS_GRACE, closed).await.is_err() {
+            tracing::warn!(target: "ctxgate", "connections still open after the stop signal; exiting anyway");
+        }
         drop(watch);
-        result
+        Ok(())
     });
-    // Blocking store tasks still running get a moment, not a veto over the exit.
+    // Writes are done (drained above); a read still running gets a moment, not a veto.
     runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     result
 }

@@ -584,3 +584,32 @@ fn cli_errors_are_one_line() {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
 }
+
+/// A NUL byte cannot survive a browser's textarea (the HTML parser makes it U+FFFD), so the
+/// editor page must neither carry it raw nor offer to save the altered text.
+#[test]
+fn a_file_with_a_nul_opens_read_only() {
+    let server = Server::start();
+    let path = server.file(".memtomem/skills/nul/SKILL.md");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, b"before\0after\n").unwrap();
+    let before = snapshot(server.root());
+    let page = server.get("/skills/nul");
+    assert_eq!(page.status(), 200);
+    let html = page.bytes().unwrap();
+    assert!(!html.contains(&0), "the page carries a raw NUL");
+    let html = String::from_utf8(html.to_vec()).unwrap();
+    assert!(html.contains(r#"id="ctx-read-only""#), "no read-only notice:\n{html}");
+    assert!(html.contains("before\u{2400}after"), "the NUL is not shown as \u{2400}");
+    // The only textarea is read-only and the Save button is disabled.
+    assert_eq!(html.matches("<textarea").count(), 1);
+    let textarea = &html[html.find("<textarea").unwrap()..];
+    assert!(textarea[..textarea.find('>').unwrap()].contains("readonly"), "{textarea}");
+    assert!(!html.contains(r#"id="editor-content""#));
+    let save = &html[..html.find(">Save<").expect("a Save button")];
+    assert!(save[save.rfind("<button").unwrap()..].contains("disabled"), "Save is not disabled");
+    // The API still serves the exact bytes, and nothing was written.
+    let (status, body) = json(server.get("/api/context/skills/nul"));
+    assert_eq!((status, body["content"].as_str()), (200, Some("before\0after\n")));
+    assert_eq!(snapshot(server.root()), before);
+}

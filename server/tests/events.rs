@@ -172,9 +172,20 @@ fn poll_mode_reports_changes_too() {
 fn streams_are_bounded_and_guarded() {
     let server = Server::start();
     let client = reqwest::blocking::Client::builder().timeout(None).build().unwrap();
-    let open: Vec<_> = (0..256).map(|_| client.get(server.url("/api/context/events")).send().unwrap()).collect();
+    // 256 streams in all, 16 from each of 16 loopback addresses (one client may hold 16).
+    let from = |last: u8| {
+        let address = std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, last));
+        reqwest::blocking::Client::builder().timeout(None).local_address(address).build().unwrap()
+    };
+    let url = server.url("/api/context/events");
+    let open: Vec<_> = (1..=16)
+        .flat_map(|last| {
+            let (client, url) = (from(last), url.clone());
+            (0..16).map(move |_| client.get(&url).send().unwrap())
+        })
+        .collect();
     assert!(open.iter().all(|r| r.status() == 200));
-    let (status, body) = json(client.get(server.url("/api/context/events")).send().unwrap());
+    let (status, body) = json(from(17).get(server.url("/api/context/events")).send().unwrap());
     assert_eq!((status, body["error_kind"].as_str()), (503, Some("busy")), "{body}");
     drop(open);
     // A slot is free again once a stream is gone (polled: the server notices the close).
@@ -240,4 +251,112 @@ fn quick_saves_leave_no_duplicate_history() {
     let reasons: Vec<&str> =
         body["entries"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap()).collect();
     assert_eq!(reasons, ["save", "save"]);
+}
+
+/// Waits (at most 10 s) for an event that `wanted` accepts, skipping the others.
+#[track_caller]
+fn wait_event(stream: &Stream, wanted: impl Fn(&str, &Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.checked_duration_since(Instant::now()).expect("the awaited event never came");
+        let (event, data) = stream.rx.recv_timeout(left).expect("the awaited event never came");
+        if wanted(&event, &data) {
+            return data;
+        }
+    }
+}
+
+/// A branch switch or a restore from backup replaces the whole `.memtomem/` folder while the
+/// server runs: the watcher must keep hearing changes (events and `external` history).
+#[test]
+fn the_watcher_resumes_when_memtomem_is_deleted_and_recreated() {
+    // `.memtomem/` exists before the server starts (a server started without one watched the
+    // root until it appeared, and so never had the hole).
+    let root = tempfile::tempdir().unwrap();
+    let old = root.path().join(".memtomem/skills/old/SKILL.md");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, "old\n").unwrap();
+    let server = Server::start_in(root, &[], &[]);
+    let stream = Stream::open(&server);
+    synced(&server, &stream);
+    std::fs::remove_dir_all(server.file(".memtomem")).unwrap();
+    wait_event(&stream, |event, data| event == "removed" && data["name"] == "old");
+    let file = server.file(".memtomem/skills/x/SKILL.md");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "one\n").unwrap();
+    let data = wait_event(&stream, |event, data| event == "changed" && data["name"] == "x");
+    assert_eq!(data["etag"], common::sha256_hex(b"one\n"));
+    write_external(&file, "two\n");
+    wait_event(&stream, |event, data| event == "changed" && data["etag"] == common::sha256_hex(b"two\n").as_str());
+    let (_, body) = json(server.get("/api/context/skills/x/history"));
+    let entries = body["entries"].as_array().unwrap();
+    let reasons: Vec<&str> = entries.iter().map(|e| e["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["external"], "{body}");
+    let id = entries[0]["id"].as_str().unwrap();
+    let (_, kept) = json(server.get(&format!("/api/context/skills/x/history/{id}")));
+    assert_eq!(kept["content"], "one\n");
+}
+
+/// Watches the server's inotify instances hold (`inotify wd:` lines of their fdinfo).
+fn inotify_watches(pid: u32) -> usize {
+    let mut watches = 0;
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().flatten() {
+        if std::fs::read_link(fd.path()).is_ok_and(|target| target == Path::new("anon_inode:inotify")) {
+            let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{}", fd.file_name().to_string_lossy()));
+            watches += info.unwrap_or_default().lines().filter(|line| line.starts_with("inotify wd:")).count();
+        }
+    }
+    watches
+}
+
+/// A link to a big tree inside a skill folder (say `lib -> /usr`) must not cost a watch per
+/// folder behind it; a symlinked skill folder is still heard, through a watch of that folder only.
+#[test]
+fn the_watcher_does_not_follow_links_into_big_trees() {
+    let big = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        for j in 0..100 {
+            std::fs::create_dir_all(big.path().join(format!("{i}/{j}"))).unwrap();
+        }
+    }
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("SKILL.md"), "linked\n").unwrap();
+    std::os::unix::fs::symlink(big.path(), outside.path().join("refs")).unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let local = root.path().join(".memtomem/skills/local");
+    std::fs::create_dir_all(&local).unwrap();
+    std::fs::write(local.join("SKILL.md"), "local\n").unwrap();
+    std::os::unix::fs::symlink(big.path(), local.join("lib")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join(".memtomem/skills/linked")).unwrap();
+    let server = Server::start_in(root, &[], &[]);
+    let stream = Stream::open(&server);
+    // After the first event the watcher's start-up scan (and the watches it adds) is done.
+    synced(&server, &stream);
+    let watches = inotify_watches(server.pid());
+    assert!(watches > 0, "no inotify watch found: is the watcher running?");
+    assert!(watches < 100, "{watches} inotify watches for a project of a few folders");
+    write_external(&outside.path().join("SKILL.md"), "linked, changed\n");
+    wait_event(&stream, |event, data| event == "changed" && data["name"] == "linked");
+    write_external(&local.join("SKILL.md"), "local, changed\n");
+    wait_event(&stream, |event, data| event == "changed" && data["name"] == "local");
+}
+
+/// Not following links must not make a linked layout folder deaf: `.memtomem/skills` that is a
+/// symlink is the project's layout, and new and changed skills there are still heard.
+#[test]
+fn a_linked_type_folder_is_still_watched() {
+    let skills = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(skills.path().join("a")).unwrap();
+    std::fs::write(skills.path().join("a/SKILL.md"), "a\n").unwrap();
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join(".memtomem")).unwrap();
+    std::os::unix::fs::symlink(skills.path(), root.path().join(".memtomem/skills")).unwrap();
+    let server = Server::start_in(root, &[], &[]);
+    let stream = Stream::open(&server);
+    synced(&server, &stream);
+    std::fs::create_dir_all(skills.path().join("b")).unwrap();
+    std::fs::write(skills.path().join("b/SKILL.md"), "b\n").unwrap();
+    wait_event(&stream, |event, data| event == "changed" && data["name"] == "b");
+    write_external(&skills.path().join("a/SKILL.md"), "a, changed\n");
+    wait_event(&stream, |event, data| event == "changed" && data["name"] == "a");
 }

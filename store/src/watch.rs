@@ -4,8 +4,10 @@
 //! ctxgate's own swap, memtomem's temp + replace, a `touch`), the artifact's working file is read
 //! and its content hash decides whether anything changed. A change to a file whose previous
 //! content is known is kept in history with reason `external` (for ctxgate's own saves history
-//! already holds it, and the identical-content rule makes that a no-op). Symlinked skill folders
-//! are watched through the link; a symlinked working file gets a watch on its real folder.
+//! already holds it, and the identical-content rule makes that a no-op). Watches never follow
+//! symlinks: a symlinked skill folder or working file gets one non-recursive watch of the real
+//! folder that holds its working file (a link inside a skill folder, say `lib -> /usr`, costs
+//! nothing). The root is watched too, so a `.memtomem/` deleted and recreated is watched again.
 //! `Poll` mode (and the fallback when no watcher can start) rescans once a second.
 
 use crate::{Kind, Store};
@@ -87,26 +89,26 @@ pub fn start(store: Arc<Store>, mode: WatchMode, emit: Emit) -> Watch {
         let thread = None;
         return Watch { tx, thread, mode: "off" };
     }
-    let watcher = match mode {
-        WatchMode::Poll | WatchMode::Off => None,
+    let (watcher, links) = match mode {
+        WatchMode::Poll | WatchMode::Off => (None, Vec::new()),
         WatchMode::Auto => match kernel_watcher(&memtomem, tx.clone()) {
-            Ok(watcher) => Some(watcher),
+            Ok((watcher, links)) => (Some(watcher), links),
             Err(err) => {
                 tracing::warn!(target: "ctxgate::watch", "no file-system events ({err}); polling once a second");
-                None
+                (None, Vec::new())
             }
         },
     };
     let mode = if watcher.is_some() { "events" } else { "poll" };
     let thread = std::thread::Builder::new()
         .name("ctxgate-watch".into())
-        .spawn(move || Worker::new(store, watcher, emit).run(&rx))
+        .spawn(move || Worker::new(store, watcher, links, emit).run(&rx))
         .ok();
     Watch { tx, thread, mode }
 }
 
-fn kernel_watcher(memtomem: &Path, tx: mpsc::Sender<Work>) -> notify::Result<RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+fn kernel_watcher(memtomem: &Path, tx: mpsc::Sender<Work>) -> notify::Result<(RecommendedWatcher, Vec<Link>)> {
+    let handler = move |result: notify::Result<notify::Event>| {
         let work = match result {
             // Queue overflow: whatever happened must be found by rereading.
             Ok(event) if event.need_rescan() => Work::Rescan,
@@ -116,15 +118,54 @@ fn kernel_watcher(memtomem: &Path, tx: mpsc::Sender<Work>) -> notify::Result<Rec
             Err(_) => Work::Rescan,
         };
         let _ = tx.send(work);
-    })?;
-    if memtomem.is_dir() {
-        watcher.watch(memtomem, RecursiveMode::Recursive)?;
-    } else {
-        // No project folder yet: watch the root until `.memtomem/` appears (see `Worker::paths`).
-        let root = memtomem.parent().ok_or_else(|| notify::Error::generic("the root has no parent"))?;
-        watcher.watch(root, RecursiveMode::NonRecursive)?;
+    };
+    // Never through symlinks: a link to `/usr` or `$HOME` inside a skill folder would cost a
+    // watch per folder behind it (thousands, out of the user's inotify budget shared with
+    // every other tool). Linked artifact folders get one watch each instead (`watch_real_folder`).
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = RecommendedWatcher::new(handler, config)?;
+    // The root, always and on its own: `.memtomem/` may be deleted and recreated (a branch
+    // switch, a restore) and only the root's watch sees it come back (see `Worker::paths`).
+    let root = memtomem.parent().ok_or_else(|| notify::Error::generic("the root has no parent"))?;
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    let links = if memtomem.is_dir() { watch_tree(&mut watcher, memtomem)? } else { Vec::new() };
+    Ok((watcher, links))
+}
+
+/// A folder of the layout that is a symlink: watched at its real path (`real`), its events
+/// read as if they came from the link (`logical`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Link {
+    real: PathBuf,
+    logical: PathBuf,
+}
+
+/// `.memtomem/` recursively, links inside not followed. `.memtomem/` itself or a type folder
+/// (`.memtomem/skills`) may be a symlink: that link is the project's layout, not a stray link
+/// inside an artifact, so its real folder is watched recursively too (notify would enter a
+/// linked root but not watch the root folder itself, so new artifacts there would go unheard).
+fn watch_tree(watcher: &mut RecommendedWatcher, memtomem: &Path) -> notify::Result<Vec<Link>> {
+    let linked = |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink());
+    let mut links = Vec::new();
+    // Type folders first: the more specific link wins when an event path is translated.
+    for kind in Kind::ALL {
+        let folder = memtomem.join(kind.plural());
+        if linked(&folder) {
+            match std::fs::canonicalize(&folder) {
+                Ok(real) if real.is_dir() => links.push(Link { real, logical: folder }),
+                _ => {} // a dangling link or one to a file: nothing to watch
+            }
+        }
     }
-    Ok(watcher)
+    if linked(memtomem) {
+        links.push(Link { real: std::fs::canonicalize(memtomem)?, logical: memtomem.to_path_buf() });
+    } else {
+        watcher.watch(memtomem, RecursiveMode::Recursive)?;
+    }
+    for link in &links {
+        watcher.watch(&link.real, RecursiveMode::Recursive)?;
+    }
+    Ok(links)
 }
 
 struct KnownFile {
@@ -142,11 +183,21 @@ struct Worker {
     /// Real folders of symlinked working files outside `.memtomem/`, watched one by one, and the
     /// artifacts whose files live there.
     extra: HashMap<PathBuf, HashSet<(Kind, String)>>,
+    /// Layout folders that are symlinks, watched at their real paths.
+    links: Vec<Link>,
 }
 
 impl Worker {
-    fn new(store: Arc<Store>, watcher: Option<RecommendedWatcher>, emit: Emit) -> Worker {
-        Worker { store, watcher, emit, known: HashMap::new(), cached: 0, extra: HashMap::new() }
+    fn new(store: Arc<Store>, watcher: Option<RecommendedWatcher>, links: Vec<Link>, emit: Emit) -> Worker {
+        Worker { store, watcher, emit, known: HashMap::new(), cached: 0, extra: HashMap::new(), links }
+    }
+
+    /// An event's path as seen from `.memtomem/` (through a linked layout folder, if any).
+    fn logical(&self, path: &Path) -> PathBuf {
+        self.links
+            .iter()
+            .find_map(|link| path.strip_prefix(&link.real).ok().map(|rest| link.logical.join(rest)))
+            .unwrap_or_else(|| path.to_path_buf())
     }
 
     fn run(mut self, rx: &mpsc::Receiver<Work>) {
@@ -206,11 +257,13 @@ impl Worker {
         let mut targets: HashSet<(Kind, String)> = HashSet::new();
         let mut rescan = false;
         for path in paths {
-            if *path == memtomem && memtomem.is_dir() {
-                if let Some(watcher) = self.watcher.as_mut() {
-                    if let Err(err) = watcher.watch(&memtomem, RecursiveMode::Recursive) {
-                        tracing::warn!(target: "ctxgate::watch", "cannot watch the project folder: {err}");
-                    }
+            let path = &self.logical(path);
+            if *path == memtomem {
+                // Created, deleted or replaced (the root's watch): a new folder needs its watch
+                // again (the old one went with the old folder), then a rescan finds what was
+                // written before the watch was in place; a folder that went makes everything gone.
+                if memtomem.is_dir() {
+                    self.watch_tree();
                 }
                 rescan = true;
                 continue;
@@ -222,7 +275,12 @@ impl Worker {
             let mut parts = rel.components().filter_map(|c| c.as_os_str().to_str());
             let Some(kind) = parts.next().and_then(Kind::from_plural) else { continue };
             let Some(entry) = parts.next() else {
-                rescan = true; // the type folder itself appeared, went or was replaced
+                // The type folder itself appeared, went or was replaced (maybe by a link,
+                // which the recursive watch does not enter).
+                if memtomem.is_dir() {
+                    self.watch_tree();
+                }
+                rescan = true;
                 continue;
             };
             // Dot-entries (locks, temps, history) are never artifacts (§1).
@@ -280,12 +338,27 @@ impl Worker {
         self.known.insert(key, KnownFile { etag: now.etag, mtime: now.mtime_ns, content });
     }
 
-    /// A working file whose real folder is outside `.memtomem/` gets a watch of its own.
+    fn watch_tree(&mut self) {
+        let Some(watcher) = self.watcher.as_mut() else { return };
+        match watch_tree(watcher, self.store.memtomem_dir()) {
+            Ok(links) => {
+                for link in links {
+                    if !self.links.contains(&link) {
+                        self.links.push(link);
+                    }
+                }
+            }
+            Err(err) => tracing::warn!(target: "ctxgate::watch", "cannot watch the project folder: {err}"),
+        }
+    }
+
+    /// A working file whose real folder is outside `.memtomem/` gets a watch of its own, of that
+    /// folder only (never recursive: the artifact's other files are not watched).
     fn watch_real_folder(&mut self, key: &(Kind, String), file: &Path) {
         let Some(watcher) = self.watcher.as_mut() else { return };
         let Some(dir) = file.parent() else { return };
-        if dir.starts_with(self.store.memtomem_dir()) {
-            return;
+        if dir.starts_with(self.store.memtomem_dir()) || self.links.iter().any(|link| dir.starts_with(&link.real)) {
+            return; // inside a recursive watch already
         }
         let owners = self.extra.entry(dir.to_path_buf()).or_default();
         if owners.is_empty() {

@@ -11,7 +11,9 @@ use super::types::{
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use std::time::Duration;
 use store::{Store, StoreError};
+use tokio::sync::watch;
 
 /// The store plus the facts about the project the UI needs. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -20,6 +22,25 @@ pub struct Backend {
     /// First 12 hex digits of SHA-256 of the resolved project root (SPEC §6 draft key).
     project_id: Arc<str>,
     canonical_root: Arc<str>,
+    /// The writes running now and whether new ones are let in: shutdown waits for the first
+    /// and closes the second ([`Backend::drain`]).
+    writes: Arc<watch::Sender<WriteGate>>,
+}
+
+#[derive(Debug, Default)]
+struct WriteGate {
+    closed: bool,
+    running: usize,
+}
+
+/// One running write; the gate counts it until it is dropped, on the blocking thread that ran
+/// it, so a client that hangs up mid-save does not make shutdown skip the write.
+struct WriteSlot(Arc<watch::Sender<WriteGate>>);
+
+impl Drop for WriteSlot {
+    fn drop(&mut self) {
+        self.0.send_modify(|gate| gate.running -= 1);
+    }
 }
 
 /// Maps a store error; `name` is what the client sent (safe to echo once validated).
@@ -64,7 +85,47 @@ impl Backend {
         let root = store.root().to_string_lossy().into_owned();
         let project_id = hex::encode(Sha256::digest(root.as_bytes()))[..12].to_owned();
         let canonical_root = store.memtomem_dir().to_string_lossy().into_owned();
-        Backend { store: Arc::new(store), project_id: project_id.into(), canonical_root: canonical_root.into() }
+        Backend {
+            store: Arc::new(store),
+            project_id: project_id.into(),
+            canonical_root: canonical_root.into(),
+            writes: Arc::new(watch::Sender::new(WriteGate::default())),
+        }
+    }
+
+    /// A slot for one write, unless shutdown has begun (503 `shutting_down`).
+    fn admit_write(&self) -> Result<WriteSlot, ApiError> {
+        let admitted = self.writes.send_if_modified(|gate| {
+            if gate.closed {
+                return false;
+            }
+            gate.running += 1;
+            true
+        });
+        admitted.then(|| WriteSlot(self.writes.clone())).ok_or(ApiError::ShuttingDown)
+    }
+
+    /// Runs a store call that changes files, unless shutdown has begun (503 `shutting_down`).
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let slot = self.admit_write()?;
+        blocking(move || {
+            let _slot = slot;
+            work()
+        })
+        .await
+    }
+
+    /// For shutdown: refuses every write from now on and waits, at most `limit`, for the ones
+    /// already running (a save waiting on a lock has the store's 10 s deadline). True when
+    /// none is left.
+    pub async fn drain(&self, limit: Duration) -> bool {
+        self.writes.send_modify(|gate| gate.closed = true);
+        let mut gate = self.writes.subscribe();
+        let idle = async move { gate.wait_for(|gate| gate.running == 0).await.is_ok() };
+        tokio::time::timeout(limit, idle).await.unwrap_or(false)
     }
 
     /// Removes crashed writers' temp files (§4). Call once the port is bound, so a second
@@ -117,7 +178,7 @@ impl Backend {
 
     pub async fn create(&self, artifact_type: ArtifactType, request: CreateRequest) -> Result<CreatedBody, ApiError> {
         let store = self.store.clone();
-        blocking(move || {
+        self.write(move || {
             let saved = store
                 .create(artifact_type, &request.name, &request.content)
                 .map_err(|e| api_error(e, artifact_type, &request.name, false))?;
@@ -141,7 +202,7 @@ impl Backend {
         if_match: bool,
     ) -> Result<SavedBody, ApiError> {
         let store = self.store.clone();
-        blocking(move || {
+        self.write(move || {
             let update = store::Update {
                 content: &request.content,
                 base_mtime_ns: request.mtime_ns,
@@ -160,7 +221,7 @@ impl Backend {
 
     pub async fn delete(&self, artifact_type: ArtifactType, name: String) -> Result<DeletedBody, ApiError> {
         let store = self.store.clone();
-        blocking(move || {
+        self.write(move || {
             let deleted = store.delete(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
             Ok(DeletedBody { deleted: deleted.paths, trash_id: deleted.trash_id })
         })
@@ -235,7 +296,7 @@ impl Backend {
             return Err(ApiError::invalid("id", super::types::HISTORY_ID_RULE));
         }
         let store = self.store.clone();
-        blocking(move || {
+        self.write(move || {
             let item = store.history().trash_items().into_iter().find(|t| t.id == id);
             let (artifact_type, name) =
                 item.map(|t| (t.kind, t.name)).ok_or_else(|| ApiError::NotFound { what: "trash item".into() })?;
@@ -295,7 +356,7 @@ impl Backend {
             store::validate_name(name)?;
         }
         let (store, canonical_root) = (self.store.clone(), self.canonical_root.to_string());
-        blocking(move || {
+        self.write(move || {
             let report = store
                 .sync(artifact_type, name.as_deref())
                 .map_err(|e| api_error(e, artifact_type, name.as_deref().unwrap_or(""), false))?;
@@ -360,7 +421,7 @@ impl Backend {
             store::validate_name(name)?;
         }
         let (store, canonical_root) = (self.store.clone(), self.canonical_root.to_string());
-        blocking(move || {
+        self.write(move || {
             let report = store.import(artifact_type, name.as_deref(), request.overwrite).map_err(|e| match e {
                 StoreError::NotFound => ApiError::NotFound {
                     what: format!("runtime {} \"{}\"", artifact_type.singular(), name.as_deref().unwrap_or("")),
@@ -393,4 +454,28 @@ impl Backend {
 
 fn replaced_body(r: store::ReplacedFile) -> ReplacedBody {
     ReplacedBody { runtime: r.runtime, path: r.path, history_id: r.history_id }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn drain_refuses_new_writes_and_waits_for_running_ones() {
+        let root = tempfile::tempdir().unwrap();
+        let backend = Backend::new(Store::open(root.path()).unwrap());
+        let running = backend.admit_write().unwrap();
+        // Still running: the drain gives up at its limit.
+        assert!(!backend.drain(Duration::from_millis(50)).await);
+        let refused =
+            backend.create(ArtifactType::Skills, CreateRequest { name: "late".into(), content: "x\n".into() }).await;
+        assert_eq!(refused, Err(ApiError::ShuttingDown));
+        assert!(!root.path().join(".memtomem/skills/late").exists());
+        let waiting = tokio::spawn({
+            let backend = backend.clone();
+            async move { backend.drain(Duration::from_secs(30)).await }
+        });
+        drop(running);
+        assert!(waiting.await.unwrap(), "the drain did not see the write end");
+    }
 }

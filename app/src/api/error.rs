@@ -35,6 +35,13 @@ pub enum ApiError {
     Forbidden { reason: String },
     #[error("another save of this artifact is still running; try again")]
     Busy,
+    /// A write that arrived after the stop signal: the server finishes the writes already
+    /// running, starts none, and exits.
+    #[error("the server is shutting down; nothing was written")]
+    ShuttingDown,
+    /// One client (IP address) has as many event streams open as it may (429).
+    #[error("too many event streams open from this address; close one (a tab) and retry")]
+    TooManyStreams,
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("request body must be JSON (Content-Type: application/json)")]
@@ -66,6 +73,8 @@ impl ApiError {
             ApiError::TooLarge => "too_large",
             ApiError::Forbidden { .. } => "forbidden",
             ApiError::Busy => "busy",
+            ApiError::ShuttingDown => "shutting_down",
+            ApiError::TooManyStreams => "too_many_streams",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Internal | ApiError::HistoryUnavailable | ApiError::Transport(_) => "internal",
@@ -81,7 +90,8 @@ impl ApiError {
             ApiError::NotFound { .. } => 404,
             ApiError::TooLarge => 413,
             ApiError::Forbidden { .. } => 403,
-            ApiError::Busy => 503,
+            ApiError::Busy | ApiError::ShuttingDown => 503,
+            ApiError::TooManyStreams => 429,
             ApiError::MethodNotAllowed => 405,
             ApiError::UnsupportedMediaType => 415,
             ApiError::Internal | ApiError::HistoryUnavailable | ApiError::Transport(_) => 500,
@@ -130,6 +140,8 @@ impl ApiError {
             "too_large" => ApiError::TooLarge,
             "forbidden" => ApiError::Forbidden { reason },
             "busy" => ApiError::Busy,
+            "shutting_down" => ApiError::ShuttingDown,
+            "too_many_streams" => ApiError::TooManyStreams,
             "method_not_allowed" => ApiError::MethodNotAllowed,
             "unsupported_media_type" => ApiError::UnsupportedMediaType,
             _ => ApiError::Internal,
@@ -193,6 +205,8 @@ mod tests {
             ApiError::TooLarge,
             ApiError::Forbidden { reason: "r".into() },
             ApiError::Busy,
+            ApiError::ShuttingDown,
+            ApiError::TooManyStreams,
         ];
         for err in errors {
             assert_eq!(ApiError::from_envelope(&err.body()), Some(err.clone()), "{err:?}");

@@ -166,6 +166,9 @@ fn EditorPage(kind: ArtifactType) -> impl IntoView {
         <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
+                    Ok((_, artifact)) if !browser_keeps(&artifact.content) => {
+                        view! { <ReadOnlyEditor kind artifact /> }.into_any()
+                    }
                     Ok((info, artifact)) => view! { <Editor kind info artifact /> }.into_any(),
                     Err(ApiError::NotFound { .. }) => {
                         let name = name.get_untracked();
@@ -627,6 +630,39 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
             merge_conflicts=merge_conflicts
             on_merge
         />
+    }
+}
+
+/// Whether a browser's textarea holds `text` unchanged. The HTML parser turns U+0000 into
+/// U+FFFD (raw or as `&#0;`), so a file with a NUL would open altered and a save would write
+/// the replacement characters over it. (Line endings are restored by `text::eol`.)
+fn browser_keeps(text: &str) -> bool {
+    !text.contains('\0')
+}
+
+/// A file the browser cannot edit without altering it: shown, never saved from here. The
+/// textarea has an id of its own, so the editor's hydration never adopts this text as typed.
+#[component]
+fn ReadOnlyEditor(kind: ArtifactType, artifact: ArtifactBody) -> impl IntoView {
+    let i18n = use_i18n();
+    // Each NUL shown as U+2400 (SYMBOL FOR NULL): visible, and the page carries no raw NUL.
+    let shown = format!("\n{}", escape_html(&artifact.content.replace('\0', "\u{2400}")));
+    view! {
+        <Title text=format!("{} — ctxgate", artifact.name) />
+        <article class="editor">
+            <p class="crumbs">
+                <a href="/">{i18n.t(Msg::BackToList)}</a>
+                " / "
+                {i18n.t(type_msg(kind))}
+            </p>
+            <h1><span id="artifact-name">{artifact.name.clone()}</span></h1>
+            <p id="ctx-read-only" class="error" role="alert">{i18n.t(Msg::UneditableChars)}</p>
+            <label for="read-only-content" class="content-label">{i18n.t(Msg::Content)}</label>
+            <textarea id="read-only-content" spellcheck="false" readonly=true>{shown}</textarea>
+            <div class="editor-actions">
+                <button type="button" class="primary" disabled=true>{i18n.t(Msg::Save)}</button>
+            </div>
+        </article>
     }
 }
 

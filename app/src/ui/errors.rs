@@ -16,10 +16,14 @@ pub fn error_text(lang: Lang, err: &ApiError) -> String {
         ApiError::TooLarge => Msg::ErrTooLarge,
         ApiError::Forbidden { .. } => Msg::ErrForbidden,
         ApiError::Busy => Msg::ErrBusy,
+        ApiError::ShuttingDown => Msg::ErrShuttingDown,
         ApiError::Internal => Msg::ErrInternal,
         ApiError::HistoryUnavailable => Msg::ErrHistoryUnavailable,
         ApiError::Transport(_) => Msg::RequestFailed,
-        ApiError::MethodNotAllowed | ApiError::UnsupportedMediaType => return err.to_string(),
+        // The page opens one event stream per tab: a refusal there is for other clients.
+        ApiError::MethodNotAllowed | ApiError::UnsupportedMediaType | ApiError::TooManyStreams => {
+            return err.to_string()
+        }
     };
     lang.text(msg).to_owned()
 }

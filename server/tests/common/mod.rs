@@ -138,6 +138,11 @@ impl Server {
         }
     }
 
+    /// The server's process id (for `/proc/<pid>/…`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends a signal (`libc::SIGTERM`, …) to the server process.
     pub fn signal(&self, signal: i32) {
         let status = Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status();
