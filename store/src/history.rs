@@ -27,7 +27,7 @@ use std::time::{Duration, SystemTime};
 const KEEP_NEWEST: usize = 50;
 const KEEP_YOUNG: Duration = Duration::from_secs(24 * 3600);
 const KEEP_MAX: usize = 500;
-/// Bytes kept again within this long reuse their entry (see `Index::newest_of`).
+/// The watcher's record of an external change reuses an entry of the same bytes this young.
 pub(crate) const REUSE_WITHIN: Duration = Duration::from_secs(3600);
 const TRASH_DAYS: Duration = Duration::from_secs(30 * 24 * 3600);
 
@@ -142,20 +142,18 @@ impl Index {
         self.newest_of(etag, None)
     }
 
-    /// The newest entry, or one from the last hour, that holds `etag`'s bytes of the same file:
-    /// the same bytes kept again moments later (a crash's recovered temp landed in between) are
-    /// kept once, so a crash never pushes older versions out of retention with duplicates.
-    /// Older matches are not reused: their retention clock would not be reset.
+    /// The newest entry's id when it holds `etag`'s bytes of the same file (consecutive
+    /// identical contents are kept once). Entries a crash's recovery added are passed over: a
+    /// recovered temp landing between two keeps of one version must not make it kept twice and
+    /// push an older version out of retention.
     fn newest_of(&self, etag: &Etag, runtime: Option<&str>) -> Option<&str> {
-        let recent = SystemTime::now().checked_sub(REUSE_WITHIN).unwrap_or(SystemTime::UNIX_EPOCH);
-        self.names
+        let newest = self
+            .names
             .iter()
             .rev()
-            .enumerate()
-            .take_while(|(i, name)| *i == 0 || name.split('.').next().is_some_and(|id| id_time(id) > recent))
-            .filter_map(|(_, name)| parse_entry_name(name))
-            .find(|entry| entry.etag == etag.as_str() && entry.runtime == runtime)
-            .map(|entry| entry.id)
+            .filter_map(|name| parse_entry_name(name))
+            .find(|entry| entry.reason != Reason::Recovered.word())?;
+        (newest.etag == etag.as_str() && newest.runtime == runtime).then_some(newest.id)
     }
 }
 
