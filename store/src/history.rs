@@ -27,7 +27,7 @@ use std::time::{Duration, SystemTime};
 const KEEP_NEWEST: usize = 50;
 const KEEP_YOUNG: Duration = Duration::from_secs(24 * 3600);
 const KEEP_MAX: usize = 500;
-/// The watcher's record of an external change reuses an entry of the same bytes this young.
+/// An entry this young holding the same bytes is reused instead of keeping them again.
 pub(crate) const REUSE_WITHIN: Duration = Duration::from_secs(3600);
 const TRASH_DAYS: Duration = Duration::from_secs(30 * 24 * 3600);
 
@@ -84,7 +84,7 @@ pub(crate) fn new_id(now: SystemTime) -> String {
     format!("{ns:020}-{:08x}", rand::random::<u32>())
 }
 
-fn id_time(id: &str) -> SystemTime {
+pub(crate) fn id_time(id: &str) -> SystemTime {
     let ns: u64 = id.get(..20).and_then(|t| t.parse::<u128>().ok()).and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
     SystemTime::UNIX_EPOCH + Duration::from_nanos(ns)
 }
@@ -129,6 +129,8 @@ impl Index {
         let stamp = fs::metadata(dir)?.modified()?;
         let mut names: Vec<String> = fs::read_dir(dir)?
             .flatten()
+            // A planted link is not an entry (`entries` does not list one either).
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|name| name.split('.').next().is_some_and(is_valid_id))
             .collect();
@@ -142,10 +144,12 @@ impl Index {
         self.newest_of(etag, None)
     }
 
-    /// The newest entry's id when it holds `etag`'s bytes of the same file (consecutive
-    /// identical contents are kept once). Entries a crash's recovery added are passed over: a
-    /// recovered temp landing between two keeps of one version must not make it kept twice and
-    /// push an older version out of retention.
+    /// The newest entry's id when it holds `etag`'s bytes of the same file and is younger than
+    /// `REUSE_WITHIN` (consecutive identical contents are kept once). An older one is not
+    /// reused: its retention clock would not restart, and the version that was live a moment
+    /// ago could be the next to go (a restore from a two-day-old trash, then a save). Entries a
+    /// crash's recovery added are passed over: a recovered temp landing between two keeps of one
+    /// version must not make it kept twice and push an older version out of retention.
     fn newest_of(&self, etag: &Etag, runtime: Option<&str>) -> Option<&str> {
         let newest = self
             .names
@@ -153,7 +157,8 @@ impl Index {
             .rev()
             .filter_map(|name| parse_entry_name(name))
             .find(|entry| entry.reason != Reason::Recovered.word())?;
-        (newest.etag == etag.as_str() && newest.runtime == runtime).then_some(newest.id)
+        let young = SystemTime::now().checked_sub(REUSE_WITHIN).is_some_and(|after| id_time(newest.id) > after);
+        (young && newest.etag == etag.as_str() && newest.runtime == runtime).then_some(newest.id)
     }
 }
 
@@ -253,9 +258,21 @@ impl History {
         version: Version<'_>,
     ) -> io::Result<()> {
         self.with_index((kind, name), |dir, index| {
-            if index.newest_with(version.etag) == Some(id) {
+            let kept = index
+                .newest_with(version.etag)
+                .filter(|newest| *newest == id)
+                .and_then(|_| index.names.iter().rev().find(|name| name.starts_with(id)).cloned());
+            // The entry's name says it holds these bytes; only its bytes may say so before the
+            // displaced file, maybe the last copy, goes.
+            if kept.is_some_and(|name| fs::read(dir.join(name)).is_ok_and(|bytes| bytes == version.bytes)) {
                 return fs::remove_file(displaced);
             }
+            let id = if index.names.iter().any(|name| name.starts_with(id)) {
+                new_id(SystemTime::now())
+            } else {
+                id.to_owned()
+            };
+            let id = id.as_str();
             let file_name = format!("{id}.{}.{}", reason.word(), version.etag);
             let path = dir.join(&file_name);
             match fs::rename(displaced, &path) {
@@ -329,8 +346,14 @@ impl History {
         runtime: &str,
         id: &str,
         tree: &Path,
-    ) -> io::Result<()> {
+    ) -> io::Result<String> {
         let trees = self.dir_for(&[kind.plural(), name, RUNTIME_TREES], true)?;
+        // The SKILL.md entry's id may be reused for an identical SKILL.md; its tree name is taken
+        // then, and moving onto it would fail: this tree gets a fresh id.
+        let mut id = id.to_owned();
+        while fs::symlink_metadata(trees.join(format!("{id}.{runtime}"))).is_ok() {
+            id = new_id(SystemTime::now());
+        }
         move_path(tree, &trees.join(format!("{id}.{runtime}")))?;
         let mut names: Vec<String> = fs::read_dir(&trees)?
             .flatten()
@@ -341,7 +364,7 @@ impl History {
         for gone in retain_names(&mut Index { stamp: None, names }) {
             let _ = fs::remove_dir_all(trees.join(gone));
         }
-        Ok(())
+        Ok(id)
     }
 
     /// Entries of one artifact with their files, newest first.
@@ -536,7 +559,11 @@ fn write_entry(path: &Path, bytes: &[u8], mtime: MtimeNs) -> io::Result<()> {
     if placed.is_err() {
         let _ = fs::remove_file(&temp);
     }
-    placed
+    placed?;
+    // Without the swap this entry is the only copy before the working file is replaced: its
+    // name must be durable first.
+    crate::write::sync_dir(dir);
+    Ok(())
 }
 
 /// Rename, or copy-then-remove across file systems (links are recreated, never followed;

@@ -419,8 +419,15 @@ impl Store {
         if kind.has_flat_layout() {
             let flat = layout::flat_file_path(&self.memtomem, kind, name);
             if flat.is_file() {
-                self.history.trash(&trash_id, TRASH_FLAT, &flat).map_err(StoreError::HistoryUnavailable)?;
-                paths.push(layout::relative_flat_file(kind, name));
+                match self.history.trash(&trash_id, TRASH_FLAT, &flat) {
+                    Ok(()) => paths.push(layout::relative_flat_file(kind, name)),
+                    // The folder is in the trash already: the answer says what was removed
+                    // (the flat file stays, and is the artifact now), never "nothing changed".
+                    Err(err) if !paths.is_empty() => {
+                        tracing::warn!(target: "ctxgate::store", "{} {name}: the flat file stays, the trash cannot take it: {err}", kind.plural());
+                    }
+                    Err(err) => return Err(StoreError::HistoryUnavailable(err)),
+                }
             }
         }
         self.history.finish_trash();

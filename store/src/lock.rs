@@ -54,8 +54,14 @@ impl Locks {
             .create(true)
             .truncate(false)
             .mode(0o600)
+            .custom_flags(NOFOLLOW)
             .open(name_lock)
             .map_err(LockError::Io)?;
+        // A lock file is an empty regular file; a planted link would make us create or open
+        // whatever it points at (outside the project, maybe not ours).
+        if !file.metadata().map_err(LockError::Io)?.is_file() {
+            return Err(LockError::Io(io::Error::other("a lock file is not a regular file")));
+        }
         match flock_until(file, deadline) {
             Ok(Some(file)) => Ok(Held { _name_lock: file, _in_process: in_process }),
             Ok(None) => Err(LockError::Busy),
@@ -63,6 +69,9 @@ impl Locks {
         }
     }
 }
+
+/// `O_NOFOLLOW` for lock files: opening a link fails (ELOOP) instead of following it.
+pub(crate) const NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
 
 /// `flock(LOCK_EX)` on `file`, waited for until `deadline`; `Ok(None)` when it passed. flock has
 /// no timed wait, and polling `try_lock` loses every race to a writer that blocks in the kernel

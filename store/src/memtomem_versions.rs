@@ -48,6 +48,13 @@ fn freeze_with_wait(
 ) -> io::Result<String> {
     let _lock = lock_manifest(&artifact_dir.join(MANIFEST_LOCK), wait)?;
     let manifest_path = artifact_dir.join(MANIFEST);
+    // A cloned repository may carry `versions -> /anywhere`: memtomem's store is written only
+    // as real files and folders inside the artifact folder.
+    for part in [VERSIONS_DIR, MANIFEST] {
+        if fs::symlink_metadata(artifact_dir.join(part)).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(io::Error::other(format!("memtomem's {part} is a symbolic link; nothing was frozen")));
+        }
+    }
     // Parsed (and refused if malformed) before anything is written.
     let mut manifest = Manifest::read(&manifest_path)?;
     let versions = artifact_dir.join(VERSIONS_DIR);
@@ -78,7 +85,14 @@ fn freeze_with_wait(
 /// waited for fairly (`lock::flock_until`).
 fn lock_manifest(path: &Path, wait: Duration) -> io::Result<File> {
     let deadline = Instant::now() + wait;
-    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path)?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(crate::lock::NOFOLLOW)
+        .open(path)?;
     crate::lock::flock_until(file, deadline)?
         .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "memtomem's versions.json lock stayed busy"))
 }

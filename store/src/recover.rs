@@ -127,7 +127,9 @@ impl Store {
         let Ok(meta) = fs::symlink_metadata(temp) else { return 0 };
         let etag = etag_of(&bytes);
         let live = crate::locate(&self.memtomem, kind, name).and_then(|l| fs::read(l.file).ok());
-        let kept = live.as_deref() == Some(&bytes[..]) || self.history.list(kind, name).iter().any(|e| e.etag == etag);
+        // An old entry with these bytes does not count: retention may drop it soon (history.rs).
+        let kept = live.as_deref() == Some(&bytes[..])
+            || self.history.recent_with(kind, name, &etag, crate::history::REUSE_WITHIN).is_some();
         if !kept {
             let version = Version { bytes: &bytes, etag: &etag, mtime: mtime_ns(&meta) };
             if let Err(err) = self.history.keep_bytes((kind, name), Reason::Recovered, version) {
@@ -198,12 +200,11 @@ impl Store {
         let Ok(bytes) = fs::read(temp) else { return 0 };
         let etag = etag_of(&bytes);
         let live = fs::read(dir.join(format!("{name}{}", runtime.suffix))).ok();
+        let recent = SystemTime::now().checked_sub(crate::history::REUSE_WITHIN).unwrap_or(SystemTime::UNIX_EPOCH);
         let kept = live.as_deref() == Some(&bytes[..])
-            || self
-                .history
-                .list(kind, name)
-                .iter()
-                .any(|e| e.etag == etag && e.runtime.as_deref() == Some(runtime.label));
+            || self.history.list(kind, name).iter().any(|e| {
+                e.etag == etag && e.runtime.as_deref() == Some(runtime.label) && crate::history::id_time(&e.id) > recent
+            });
         if !kept {
             let version = Version { bytes: &bytes, etag: &etag, mtime: mtime_ns(meta) };
             if let Err(err) = self.history.keep_runtime_bytes((kind, name), runtime.label, version) {
@@ -236,7 +237,9 @@ impl Store {
         }
         let manifest = temp.join(runtimes::skills::MANIFEST);
         let mut id = None;
-        if let (Ok(bytes), Ok(meta)) = (fs::read(&manifest), fs::symlink_metadata(&manifest)) {
+        // Only a real file: a planted link could point anywhere (`/proc/self/environ`).
+        let real_file = fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file());
+        if let (true, Ok(bytes), Ok(meta)) = (real_file, fs::read(&manifest), fs::symlink_metadata(&manifest)) {
             let etag = etag_of(&bytes);
             let version = Version { bytes: &bytes, etag: &etag, mtime: mtime_ns(&meta) };
             match self.history.keep_runtime_bytes((Kind::Skills, name), runtime.label, version) {
@@ -249,7 +252,7 @@ impl Store {
         }
         let id = id.unwrap_or_else(|| crate::history::new_id(SystemTime::now()));
         match self.history.keep_runtime_tree((Kind::Skills, name), runtime.label, &id, temp) {
-            Ok(()) => {
+            Ok(_) => {
                 tracing::info!(target: "ctxgate::store", "kept a crashed sync's {} in history", temp.display());
                 1
             }

@@ -473,7 +473,10 @@ impl Store {
                         if let Some(displaced) = displaced {
                             let _ = fs::remove_file(displaced);
                         }
-                        fs::set_permissions(target, mode).map_err(failed)?;
+                        // The bytes are in place: a mode that did not take is logged, not answered.
+                        if let Err(err) = fs::set_permissions(target, mode) {
+                            tracing::warn!(target: "ctxgate::store", "could not set the mode of {}: {err}", self.rel(target));
+                        }
                         Ok(Wrote::Replaced(vec![ReplacedFile {
                             runtime: runtime.label.into(),
                             path: self.rel(target),
@@ -645,16 +648,28 @@ impl Store {
             return Ok(Wrote::Written);
         }
         let id = history_id.unwrap_or_else(|| crate::history::new_id(std::time::SystemTime::now()));
-        if let Err(err) = self.history.keep_runtime_tree((Kind::Skills, name), runtime.label, &id, &displaced) {
-            // Never deleted: it stays under its temp name, which memtomem never reaps and the
-            // next sync or start-up moves into history (`recover_runtime_leftovers`).
-            tracing::error!(target: "ctxgate::store", "left {} in place: history cannot take it: {err}", displaced.display());
-        }
+        let id = match self.history.keep_runtime_tree((Kind::Skills, name), runtime.label, &id, &displaced) {
+            Ok(id) => id,
+            Err(err) => {
+                // Never deleted: it stays under its temp name, which memtomem never reaps and the
+                // next sync or start-up moves into history (`recover_runtime_leftovers`).
+                tracing::error!(target: "ctxgate::store", "left {} in place: history cannot take it: {err}", displaced.display());
+                return Err(skip(
+                    name,
+                    format!(
+                        "{} was written, but history cannot take the folder it replaced ({err}); it is kept beside it under a temp name until the next sync",
+                        self.rel(&dst)
+                    ),
+                    HISTORY_UNAVAILABLE,
+                ));
+            }
+        };
         Ok(Wrote::Replaced(
             lost.into_iter()
                 .map(|(rel, _)| ReplacedFile {
                     runtime: runtime.label.into(),
-                    path: self.rel(&dst.join(rel)),
+                    // An entry with a name that is not UTF-8 is named by its readable part.
+                    path: self.rel(&dst.join(rel.split('\u{0}').next().unwrap_or_default())),
                     history_id: id.clone(),
                 })
                 .collect(),

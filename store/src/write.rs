@@ -166,19 +166,27 @@ fn replace_by_identity(
     ours: TempFile,
     keep_first: &mut dyn FnMut() -> io::Result<()>,
 ) -> io::Result<Replaced> {
-    let unchanged = fs::metadata(real).is_ok_and(|now| {
-        now.dev() == previous.dev()
-            && now.ino() == previous.ino()
-            && now.len() == previous.len()
-            && mtime_ns(&now) == mtime_ns(previous)
-    });
-    if !unchanged {
+    let unchanged = || {
+        fs::metadata(real).is_ok_and(|now| {
+            now.dev() == previous.dev()
+                && now.ino() == previous.ino()
+                && now.len() == previous.len()
+                && mtime_ns(&now) == mtime_ns(previous)
+        })
+    };
+    if !unchanged() {
         let _ = fs::remove_file(temp);
         return Ok(Replaced::Changed);
     }
     if let Err(err) = keep_first() {
         let _ = fs::remove_file(temp);
         return Ok(Replaced::KeepFailed(err));
+    }
+    // Keeping took a write and an fsync: check again right before the rename, so the window a
+    // lock-ignoring writer has is the narrowest one.
+    if !unchanged() {
+        let _ = fs::remove_file(temp);
+        return Ok(Replaced::Changed);
     }
     if let Err(err) = fs::rename(temp, real) {
         let _ = fs::remove_file(temp);
@@ -226,7 +234,14 @@ pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<bool> {
         Err(errno) if swap_unsupported(errno) => {
             if fs::symlink_metadata(from)?.is_file() {
                 return match fs::hard_link(from, to) {
-                    Ok(()) => fs::remove_file(from).map(|()| true),
+                    Ok(()) => {
+                        // It is in place; a temp name left beside it is a second link to the
+                        // same bytes, which the next sweep removes.
+                        if let Err(err) = fs::remove_file(from) {
+                            tracing::warn!(target: "ctxgate::store", "could not remove {}: {err}", from.display());
+                        }
+                        Ok(true)
+                    }
                     Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(false),
                     Err(err) => Err(err),
                 };

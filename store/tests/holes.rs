@@ -240,3 +240,80 @@ fn an_empty_leftover_folder_does_not_block_a_restore() {
     assert!(matches!(store.restore_trash(deleted.trash_id.as_deref().unwrap()), Err(StoreError::AlreadyExists)));
     assert_eq!(fs::read_to_string(root.join(".memtomem/skills/s/notes.txt")).unwrap(), "someone's\n");
 }
+
+/// Review finding: a runtime skill folder's links and files with names that are not UTF-8 are
+/// never reproduced by sync, so the folder they were in is kept whole, not deleted.
+#[test]
+fn sync_keeps_a_runtime_folder_holding_links_and_unnamed_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_dir, root) = project();
+    write(&root.join(".memtomem/skills/s/SKILL.md"), "---\nname: s\ndescription: d\n---\ncanonical\n");
+    // The same SKILL.md: only the link and the unnamed file differ from what sync writes.
+    write(&root.join(".claude/skills/s/SKILL.md"), "---\nname: s\ndescription: d\n---\ncanonical\n");
+    let odd = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    fs::write(root.join(".claude/skills/s").join(odd), "only here\n").unwrap();
+    std::os::unix::fs::symlink("../../../data", root.join(".claude/skills/s/data")).unwrap();
+    let store = Store::open(&root).unwrap();
+    let report = store.sync(Kind::Skills, Some("s")).unwrap();
+    assert!(report.skipped.is_empty(), "{report:?}");
+    let trees = store.history().dir().join("skills/s/runtime-trees");
+    let kept: Vec<PathBuf> = fs::read_dir(&trees).unwrap().flatten().map(|e| e.path()).collect();
+    let claude = kept.iter().find(|p| p.to_string_lossy().ends_with(".claude_skills")).expect("claude's folder kept");
+    assert_eq!(fs::read(claude.join(odd)).unwrap(), b"only here\n");
+    assert_eq!(fs::read_link(claude.join("data")).unwrap(), Path::new("../../../data"));
+}
+
+/// Review finding: an old entry that happens to hold the version being replaced (a restore from
+/// a trash two days old, then a save) is not reused: retention would soon drop it.
+#[test]
+fn a_replaced_version_gets_a_young_entry_even_when_an_old_one_holds_it() {
+    let (_dir, root) = project();
+    let store = Store::open(&root).unwrap();
+    store.create(Kind::Skills, "s", "X\n").unwrap();
+    let dir = root.join(".memtomem/.ctxgate/history/skills/s");
+    fs::create_dir_all(&dir).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+    let ns = old.duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    fs::write(dir.join(format!("{ns:020}-00000000.delete.{}", store::etag_of(b"X\n").as_str())), "X\n").unwrap();
+    save(&store, Kind::Skills, "s", "Y\n").unwrap();
+    let young: Vec<_> = store
+        .history()
+        .list(Kind::Skills, "s")
+        .into_iter()
+        .filter(|e| e.id.as_str() > &format!("{ns:020}-00000000")[..])
+        .collect();
+    assert_eq!(young.len(), 1, "{young:?}");
+    assert_eq!(store.history().read(Kind::Skills, "s", &young[0].id).unwrap().unwrap().1, b"X\n");
+}
+
+/// Review finding: planted links at memtomem's `versions/` folder and at a lock file must not
+/// make a force save write outside the project.
+#[test]
+fn planted_versions_and_lock_links_write_nothing_outside() {
+    let (_dir, root) = project();
+    let outside = tempfile::tempdir().unwrap();
+    write(&outside.path().join("keep.txt"), "mine\n");
+    write(&root.join(".memtomem/agents/a/agent.md"), "---\nname: a\ndescription: d\n---\nv0\n");
+    std::os::unix::fs::symlink(outside.path(), root.join(".memtomem/agents/a/versions")).unwrap();
+    write(&root.join(".memtomem/agents/b/agent.md"), "---\nname: b\ndescription: d\n---\nv0\n");
+    std::os::unix::fs::symlink(outside.path().join("made-by-ctxgate"), root.join(".memtomem/agents/.b.lock")).unwrap();
+    let before = snapshot(outside.path());
+    let store = Store::open(&root).unwrap();
+    for name in ["a", "b"] {
+        let current = store.get(Kind::Agents, name).unwrap();
+        // A stale force: memtomem's version freeze runs for folder-layout agents.
+        let _ = store.update(
+            Kind::Agents,
+            name,
+            &Update {
+                content: "forced\n",
+                base_mtime_ns: store::MtimeNs(1),
+                base_etag: None,
+                force: true,
+                seen_etag: Some(&current.etag),
+                restored: false,
+            },
+        );
+    }
+    assert_eq!(snapshot(outside.path()), before, "a write went outside the project");
+}

@@ -357,7 +357,10 @@ impl Store {
                 if let Some(displaced) = displaced {
                     let _ = fs::remove_file(displaced);
                 }
-                fs::set_permissions(&located.file, mode)?;
+                // The bytes are in place: a mode that did not take is logged, not answered.
+                if let Err(err) = fs::set_permissions(&located.file, mode) {
+                    tracing::warn!(target: "ctxgate::store", "could not set the mode of {}: {err}", located.file.display());
+                }
                 Ok(Landed::Overwritten(located.file, history_id))
             }
             write::Replaced::Changed => Ok(Landed::Changed),

@@ -22,6 +22,9 @@ pub(crate) enum Node {
     },
     /// Only in trees read off a runtime folder: fan-out never writes links.
     Link,
+    /// Only in trees read off a runtime folder: an entry that cannot be named in an answer (not
+    /// UTF-8) or is neither file, folder nor link. Never reproduced, so never deleted.
+    Unknown,
 }
 
 /// Relative path (`/`-separated) → node, sorted, so a folder always precedes its contents.
@@ -86,7 +89,14 @@ pub(crate) fn existing(folder: &Path) -> io::Result<Tree> {
 }
 
 fn walk_existing(dir: &Path, prefix: &str, depth: usize, tree: &mut Tree) -> io::Result<()> {
-    for (name, entry) in sorted_entries(dir)? {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            // Kept under a name of its own, so the folder counts as holding something unknown.
+            let rel = join(prefix, &entry.file_name().to_string_lossy());
+            tree.insert(format!("{rel}\u{0}not-utf-8"), Node::Unknown);
+            continue;
+        };
         let meta = fs::symlink_metadata(entry.path())?;
         let rel = join(prefix, &name);
         if meta.file_type().is_symlink() {
@@ -96,15 +106,17 @@ fn walk_existing(dir: &Path, prefix: &str, depth: usize, tree: &mut Tree) -> io:
         } else if meta.is_dir() && depth < MAX_DEPTH {
             tree.insert(rel.clone(), Node::Dir);
             walk_existing(&entry.path(), &rel, depth + 1, tree)?;
-        } else if meta.is_dir() {
-            // Too deep to read: stands for unknown content, so the folder is kept, not deleted.
-            tree.insert(rel, Node::File { bytes: Vec::new(), mode: 0 });
+        } else {
+            // Too deep to read, or a socket, fifo or device: unknown, so the folder is kept.
+            tree.insert(rel, Node::Unknown);
         }
     }
     Ok(())
 }
 
-/// Files of `old` that `new` does not reproduce byte for byte (the ones a swap would lose).
+/// Entries of `old` that `new` does not reproduce (the ones a swap would lose): files not
+/// byte-identical there, links (fan-out never writes one) and unknown entries. Bytes are a
+/// file's, empty for the others.
 pub(crate) fn lost_files<'a>(old: &'a Tree, new: &Tree) -> Vec<(&'a str, &'a [u8])> {
     old.iter()
         .filter_map(|(rel, node)| match node {
@@ -112,7 +124,11 @@ pub(crate) fn lost_files<'a>(old: &'a Tree, new: &Tree) -> Vec<(&'a str, &'a [u8
                 Some(Node::File { bytes: kept, .. }) if kept == bytes => None,
                 _ => Some((rel.as_str(), bytes.as_slice())),
             },
-            _ => None,
+            Node::Link | Node::Unknown => match new.get(rel) {
+                Some(kept) if kept == node => None,
+                _ => Some((rel.as_str(), &[][..])),
+            },
+            Node::Dir => None,
         })
         .collect()
 }
@@ -135,7 +151,7 @@ pub(crate) fn stage(parent: &Path, name: &str, tree: &Tree) -> io::Result<PathBu
                     file.set_permissions(fs::Permissions::from_mode(*mode))?;
                     file.sync_all()?;
                 }
-                Node::Link => {}
+                Node::Link | Node::Unknown => {}
             }
         }
         File::open(&staging)?.sync_all()
