@@ -551,19 +551,10 @@ fn real_dir(parent: &Path, name: &str, create: bool) -> io::Result<PathBuf> {
 
 /// Temp + fsync + rename: the entry appears whole or not at all, with `mtime` (the kept
 /// version's own).
+/// Without the swap this entry is the only copy before the working file is replaced, so its
+/// folder is fsynced too (`put_file`).
 fn write_entry(path: &Path, bytes: &[u8], mtime: MtimeNs) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("history entry has no folder"))?;
-    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| io::Error::other("history entry name"))?;
-    let (temp, _) = crate::write::durable_temp(dir, name, bytes, crate::write::Stamp::Mtime(mtime))?;
-    let placed = fs::rename(&temp, path);
-    if placed.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    placed?;
-    // Without the swap this entry is the only copy before the working file is replaced: its
-    // name must be durable first.
-    crate::write::sync_dir(dir);
-    Ok(())
+    crate::write::put_file(path, bytes, crate::write::Stamp::Mtime(mtime))
 }
 
 /// Rename, or copy-then-remove across file systems (links are recreated, never followed;

@@ -48,20 +48,7 @@ impl Locks {
             table.entry(key.to_path_buf()).or_default().clone()
         };
         let in_process = Mutex::try_lock_arc_for(&entry, wait).ok_or(LockError::Busy)?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .custom_flags(NOFOLLOW)
-            .open(name_lock)
-            .map_err(LockError::Io)?;
-        // A lock file is an empty regular file; a planted link would make us create or open
-        // whatever it points at (outside the project, maybe not ours).
-        if !file.metadata().map_err(LockError::Io)?.is_file() {
-            return Err(LockError::Io(io::Error::other("a lock file is not a regular file")));
-        }
+        let file = open_lock_file(name_lock).map_err(LockError::Io)?;
         match flock_until(file, deadline) {
             Ok(Some(file)) => Ok(Held { _name_lock: file, _in_process: in_process }),
             Ok(None) => Err(LockError::Busy),
@@ -70,8 +57,25 @@ impl Locks {
     }
 }
 
-/// `O_NOFOLLOW` for lock files: opening a link fails (ELOOP) instead of following it.
-pub(crate) const NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+/// Opens (creating 0600 if missing; never renamed or deleted) a lock file: memtomem's name lock
+/// or its `.versions.json.lock`. A lock file is an empty regular file; a planted link is not
+/// followed (`O_NOFOLLOW`: it would make us create or open whatever it points at, outside the
+/// project, maybe not ours).
+pub(crate) fn open_lock_file(path: &Path) -> io::Result<File> {
+    let nofollow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(nofollow)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("a lock file is not a regular file"));
+    }
+    Ok(file)
+}
 
 /// `flock(LOCK_EX)` on `file`, waited for until `deadline`; `Ok(None)` when it passed. flock has
 /// no timed wait, and polling `try_lock` loses every race to a writer that blocks in the kernel

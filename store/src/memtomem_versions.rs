@@ -14,9 +14,8 @@
 use crate::write;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -85,14 +84,7 @@ fn freeze_with_wait(
 /// waited for fairly (`lock::flock_until`).
 fn lock_manifest(path: &Path, wait: Duration) -> io::Result<File> {
     let deadline = Instant::now() + wait;
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(crate::lock::NOFOLLOW)
-        .open(path)?;
+    let file = crate::lock::open_lock_file(path)?;
     crate::lock::flock_until(file, deadline)?
         .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "memtomem's versions.json lock stayed busy"))
 }
@@ -245,14 +237,7 @@ fn write_once(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<bool> {
 /// Atomically replaces `dir/file_name` (ctxgate's temp name in the same folder, fsync, rename).
 /// memtomem reads only the names it wrote, so a crash leftover is harmless to it.
 fn replace_file(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<()> {
-    let (temp, _) = write::durable_temp(dir, file_name, bytes, write::Stamp::Mode(0o600))?;
-    let renamed = fs::rename(&temp, dir.join(file_name));
-    if renamed.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    renamed?;
-    write::sync_dir(dir);
-    Ok(())
+    write::put_file(&dir.join(file_name), bytes, write::Stamp::Mode(0o600))
 }
 
 fn invalid(reason: String) -> io::Error {
@@ -498,7 +483,8 @@ mod tests {
     #[test]
     fn memtomem_busy_lock_gives_up_and_writes_nothing() {
         let (_tmp, dir) = artifact();
-        let other = OpenOptions::new().write(true).create(true).truncate(false).open(dir.join(MANIFEST_LOCK)).unwrap();
+        let other =
+            std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(dir.join(MANIFEST_LOCK)).unwrap();
         other.lock().unwrap();
         let before = snapshot(&dir);
         let err = freeze_with_wait(&dir, b"old", FORCE_NOTE, at(), Duration::from_millis(60)).unwrap_err();

@@ -439,7 +439,7 @@ impl Store {
             Err(err) => Err(failed(err)),
             Ok(meta) if meta.file_type().is_symlink() => {
                 // The link itself is replaced (as memtomem does); whatever it points at stays.
-                replace_link(dir, target, bytes, &mode).map_err(failed)?;
+                replace_link(target, bytes, &mode).map_err(failed)?;
                 Ok(Wrote::Written)
             }
             Ok(meta) if !meta.is_file() => {
@@ -1000,14 +1000,8 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Replaces a symlink at `target` by a new file (temp + fsync + rename over the link).
-fn replace_link(dir: &Path, target: &Path, bytes: &[u8], mode: &fs::Permissions) -> io::Result<()> {
-    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (temp, _) = write::durable_temp(dir, &file_name, bytes, write::Stamp::Mode(mode.mode() & 0o7777))?;
-    let placed = fs::rename(&temp, target);
-    if placed.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    placed
+fn replace_link(target: &Path, bytes: &[u8], mode: &fs::Permissions) -> io::Result<()> {
+    write::put_file(target, bytes, write::Stamp::Mode(mode.mode() & 0o7777))
 }
 
 /// Puts `staging` at `dst`: swapped with what is there in one `RENAME_EXCHANGE` (returning the

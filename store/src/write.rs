@@ -83,13 +83,26 @@ pub(crate) fn write_new_file(path: &Path, bytes: &[u8], stamp: Stamp<'_>) -> io:
     let (dir, name) = split(path)?;
     let (temp, _) = durable_temp(dir, name, bytes, stamp)?;
     let placed = rename_noreplace(&temp, path);
-    if !matches!(placed, Ok(true)) {
-        let _ = fs::remove_file(&temp);
-    }
     if matches!(placed, Ok(true)) {
         sync_dir(dir);
+    } else {
+        let _ = fs::remove_file(&temp);
     }
     placed
+}
+
+/// Writes a whole file over whatever `path` holds (a link is replaced, not followed): durable
+/// temp, rename, folder fsync. For files nobody else edits (history entries, memtomem's
+/// manifest, a runtime link sync replaces); a guarded replace is [`replace_checked`].
+pub(crate) fn put_file(path: &Path, bytes: &[u8], stamp: Stamp<'_>) -> io::Result<()> {
+    let (dir, name) = split(path)?;
+    let (temp, _) = durable_temp(dir, name, bytes, stamp)?;
+    if let Err(err) = fs::rename(&temp, path) {
+        let _ = fs::remove_file(&temp);
+        return Err(err);
+    }
+    sync_dir(dir);
+    Ok(())
 }
 
 /// The file a write must replace: a symlinked working file is written through (its target is
