@@ -37,10 +37,10 @@ fn leftovers(dir: &Path) -> Vec<(PathBuf, String)> {
 }
 
 impl Store {
-    /// Recovers what crashed writers left under temp names (SPEC §4), in the canonical store and
-    /// in every runtime folder inside the project, each under its writer's locks. Called once,
-    /// after the port is bound. Returns how many leftovers were removed (each after its bytes
-    /// were found, or put, in history).
+    /// Recovers what crashed writers left under temp names (docs/DECISIONS.md, "Temp sweeps"),
+    /// in the canonical store and in every runtime folder inside the project, each under its
+    /// writer's locks. Called once, after the port is bound. Returns how many leftovers were
+    /// removed (each after its bytes were found, or put, in history).
     pub fn sweep_stale_temps(&self) -> usize {
         let mut removed = 0;
         for kind in Kind::ALL {
