@@ -1,4 +1,5 @@
-//! The atomic writes of SPEC §4 step 8, and the one owner of ctxgate's temp names.
+//! The atomic writes of a save (docs/ARCHITECTURE.md, "One Save", step 5), and the one owner
+//! of ctxgate's temp names.
 //!
 //! New bytes go to a temp file beside the target (fsynced, with the original's permissions);
 //! then
