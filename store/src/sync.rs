@@ -380,7 +380,7 @@ impl Store {
                 Err(skipped) => report.skipped.push(skipped),
             }
         }
-        dirs.values().flatten().for_each(|dir| sync_dir(dir));
+        dirs.values().flatten().for_each(|dir| write::sync_dir(dir));
         Ok(report)
     }
 
@@ -427,7 +427,9 @@ impl Store {
         let mode = fs::Permissions::from_mode(runtimes::skills::RENDERED_MODE);
         match fs::symlink_metadata(target) {
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                if !create_file(dir, target, bytes, runtimes::skills::RENDERED_MODE).map_err(failed)? {
+                // The folder is fsynced once, when the whole sync is written.
+                let stamp = write::Stamp::Mode(runtimes::skills::RENDERED_MODE);
+                if !write::place_new_file(target, bytes, stamp).map_err(failed)? {
                     return Err(skip(
                         name,
                         format!("{} appeared while it was written", self.rel(target)),
@@ -439,7 +441,7 @@ impl Store {
             Err(err) => Err(failed(err)),
             Ok(meta) if meta.file_type().is_symlink() => {
                 // The link itself is replaced (as memtomem does); whatever it points at stays.
-                replace_link(target, bytes, &mode).map_err(failed)?;
+                write::put_file(target, bytes, write::Stamp::Mode(runtimes::skills::RENDERED_MODE)).map_err(failed)?;
                 Ok(Wrote::Written)
             }
             Ok(meta) if !meta.is_file() => {
@@ -533,7 +535,7 @@ impl Store {
                 }
             }
             if let Some(dir) = &dir {
-                sync_dir(dir);
+                write::sync_dir(dir);
             }
         }
         Ok(report)
@@ -977,31 +979,6 @@ impl Store {
         }
         diff
     }
-}
-
-/// Creates `target` (temp + fsync + no-replace rename) with `mode`; `false` when a file of that
-/// name appeared meanwhile (it is left as it was). The folder is fsynced by the caller, once for
-/// the whole sync.
-fn create_file(dir: &Path, target: &Path, bytes: &[u8], mode: u32) -> io::Result<bool> {
-    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (temp, _) = write::durable_temp(dir, &file_name, bytes, write::Stamp::Mode(mode))?;
-    let created = write::rename_noreplace(&temp, target);
-    if !matches!(created, Ok(true)) {
-        let _ = fs::remove_file(&temp);
-    }
-    created
-}
-
-/// Makes the renames in a runtime folder durable (a failure is logged: the files are in place).
-fn sync_dir(dir: &Path) {
-    if let Err(err) = fs::File::open(dir).and_then(|d| d.sync_all()) {
-        tracing::warn!(target: "ctxgate::store", "folder fsync after a sync failed for {}: {err}", dir.display());
-    }
-}
-
-/// Replaces a symlink at `target` by a new file (temp + fsync + rename over the link).
-fn replace_link(target: &Path, bytes: &[u8], mode: &fs::Permissions) -> io::Result<()> {
-    write::put_file(target, bytes, write::Stamp::Mode(mode.mode() & 0o7777))
 }
 
 /// Puts `staging` at `dst`: swapped with what is there in one `RENAME_EXCHANGE` (returning the

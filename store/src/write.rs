@@ -1,5 +1,6 @@
 //! The atomic writes of a save (docs/ARCHITECTURE.md, "One Save", step 5), and the one owner
-//! of ctxgate's temp names.
+//! of ctxgate's temp writes, folder fsyncs and temp names (saves, creates, history, sync and
+//! import all write through here).
 //!
 //! New bytes go to a temp file beside the target (fsynced, with the original's permissions);
 //! then
@@ -81,15 +82,31 @@ pub(crate) fn durable_temp(dir: &Path, name: &str, bytes: &[u8], stamp: Stamp<'_
 /// Writes a whole file that appears with one rename (no-replace: an existing `path` is left
 /// alone and `Ok(false)` returned). The folder is fsynced.
 pub(crate) fn write_new_file(path: &Path, bytes: &[u8], stamp: Stamp<'_>) -> io::Result<bool> {
+    let placed = place_new_file(path, bytes, stamp)?;
+    if let (true, Some(dir)) = (placed, path.parent()) {
+        sync_dir(dir);
+    }
+    Ok(placed)
+}
+
+/// [`write_new_file`] without the folder fsync: for sync, which writes many files into one
+/// runtime folder and fsyncs it once when they are all in place (an fsync per file would add a
+/// syscall, and a fault point, per file for no gain in durability).
+pub(crate) fn place_new_file(path: &Path, bytes: &[u8], stamp: Stamp<'_>) -> io::Result<bool> {
     let (dir, name) = split(path)?;
     let (temp, _) = durable_temp(dir, name, bytes, stamp)?;
     let placed = rename_noreplace(&temp, path);
-    if matches!(placed, Ok(true)) {
-        sync_dir(dir);
-    } else {
+    if !matches!(placed, Ok(true)) {
         let _ = fs::remove_file(&temp);
     }
     placed
+}
+
+/// Writes one file of a folder being staged under a temp name (a skill folder on its way in):
+/// created new with exactly `mode`, fsynced. No temp name of its own, since the folder is the
+/// temp; on failure the caller removes the whole folder.
+pub(crate) fn write_staged_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    write_temp(path, bytes, Stamp::Mode(mode)).map(drop)
 }
 
 /// Writes a whole file over whatever `path` holds (a link is replaced, not followed): durable
@@ -359,9 +376,15 @@ fn remove_if_ours(path: &Path, ours: &TempFile) {
 /// Makes a rename durable. A failure here is logged, not answered: the file has been replaced,
 /// and the answer must say what is on disk.
 pub(crate) fn sync_dir(dir: &Path) {
-    if let Err(err) = File::open(dir).and_then(|d| d.sync_all()) {
+    if let Err(err) = fsync_dir(dir) {
         tracing::warn!(target: "ctxgate::store", "folder fsync after a rename failed for {}: {err}", dir.display());
     }
+}
+
+/// Fsyncs a folder and answers the failure: for a staged folder that is not in place yet, where
+/// a failed fsync must refuse the write rather than be logged.
+pub(crate) fn fsync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir).and_then(|d| d.sync_all())
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 use crate::write::is_temp_name;
 use runtimes::skills;
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// Deeper folders than this are not copied (no real skill nests this far; a bound keeps a
@@ -144,17 +144,11 @@ pub(crate) fn stage(parent: &Path, name: &str, tree: &Tree) -> io::Result<PathBu
             let path = staging.join(rel);
             match node {
                 Node::Dir => fs::create_dir(&path)?,
-                Node::File { bytes, mode } => {
-                    let mut file = OpenOptions::new().write(true).create_new(true).mode(*mode).open(&path)?;
-                    file.write_all(bytes)?;
-                    // The umask may have narrowed the mode given at open.
-                    file.set_permissions(fs::Permissions::from_mode(*mode))?;
-                    file.sync_all()?;
-                }
+                Node::File { bytes, mode } => crate::write::write_staged_file(&path, bytes, *mode)?,
                 Node::Link | Node::Unknown => {}
             }
         }
-        File::open(&staging)?.sync_all()
+        crate::write::fsync_dir(&staging)
     })();
     match written {
         Ok(()) => Ok(staging),
