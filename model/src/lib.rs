@@ -6,6 +6,7 @@ mod history;
 mod kind;
 mod names;
 mod sync;
+pub mod time;
 mod tokens;
 
 pub use history::{is_history_id, HistoryReason, HISTORY_ID_RULE};

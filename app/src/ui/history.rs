@@ -355,29 +355,7 @@ pub fn now_secs() -> i64 {
 /// `2026-11-28T21:06:40Z` (fractional seconds and `+00:00` accepted) → seconds since the epoch.
 /// The server writes UTC only; anything else is `None` and the caller shows the text as it is.
 pub fn parse_utc_seconds(at: &str) -> Option<i64> {
-    let rest = at.strip_suffix('Z').or_else(|| at.strip_suffix("+00:00"))?;
-    let (date, time) = rest.split_once('T')?;
-    let mut date_parts = date.splitn(3, '-');
-    let year: i64 = date_parts.next()?.parse().ok()?;
-    let month: i64 = date_parts.next()?.parse().ok()?;
-    let day: i64 = date_parts.next()?.parse().ok()?;
-    let whole = time.split_once('.').map_or(time, |(whole, _)| whole);
-    let mut time_parts = whole.splitn(3, ':');
-    let hour: i64 = time_parts.next()?.parse().ok()?;
-    let minute: i64 = time_parts.next()?.parse().ok()?;
-    let second: i64 = time_parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    // Days-from-civil (Howard Hinnant's algorithm), the inverse of `home::format_mtime`.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+    model::time::parse_utc_seconds(at)
 }
 
 /// "just now", "1 minute ago", "3 hours ago", "2 days ago" (a clock running behind the

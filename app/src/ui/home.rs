@@ -22,20 +22,7 @@ use leptos_router::LazyRoute;
 
 /// `1700000000123456789` ns → `2023-11-14 22:13:20 UTC` (no time-zone database in the wasm).
 pub fn format_mtime(mtime_ns: u128) -> String {
-    let secs = i64::try_from(mtime_ns / 1_000_000_000).unwrap_or(i64::MAX);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+    model::time::readable_utc(i64::try_from(mtime_ns / 1_000_000_000).unwrap_or(i64::MAX))
 }
 
 /// The list page's route. Its view is a separate wasm chunk, like the editor's.
