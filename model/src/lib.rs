@@ -9,7 +9,7 @@ mod sync;
 pub mod time;
 mod tokens;
 
-pub use history::{is_history_id, HistoryReason, HISTORY_ID_RULE};
+pub use history::{is_history_id, HistoryId, HistoryReason, HISTORY_ID_RULE};
 pub use kind::Kind;
 pub use names::{validate_name, NameError, MAX_NAME_LEN};
 pub use sync::SyncStatus;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use store::{Etag, Kind, MtimeNs};
+use store::{Etag, HistoryId, Kind, MtimeNs};
 use store::{Store, StoreError, Update};
 
 #[derive(Debug, clap::Args)]
@@ -186,7 +186,11 @@ fn perform(store: &Store, request: Request) -> Result<Value, String> {
             .delete(kind_of(&kind)?, &name)
             .map(|d| json!({"deleted": d.paths, "trash_id": d.trash_id}))
             .map_err(failed),
-        Request::TrashRestore { id } => store.restore_trash(&id).map(|s| saved(&s)).map_err(failed),
+        // No trash item has a malformed id: `NotFound`, as the store answers an unknown one.
+        Request::TrashRestore { id } => {
+            let id = HistoryId::parse(&id).ok_or(StoreError::NotFound).map_err(failed)?;
+            store.restore_trash(&id).map(|s| saved(&s)).map_err(failed)
+        }
         Request::Sync { kind, name } => store
             .sync(kind_of(&kind)?, name.as_deref())
             .map(|report| {

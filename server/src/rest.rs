@@ -3,7 +3,8 @@
 
 use app::api::backend::Backend;
 use app::api::parse::{
-    dry_run_refused, parse_create, parse_if_match, parse_import, parse_sync, parse_update, query_asks_dry_run,
+    dry_run_refused, history_id, parse_create, parse_if_match, parse_import, parse_sync, parse_update,
+    query_asks_dry_run,
 };
 use app::api::{ApiError, ArtifactType};
 use axum::body::{Body, Bytes};
@@ -190,6 +191,9 @@ async fn history_entry(
     Path((kind, name, id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let kind = artifact_type(&kind)?;
+    // The name is refused (400) before the id (422).
+    store::validate_name(&name)?;
+    let id = history_id("id", &id)?;
     Ok(Json(backend.history_entry(kind, name, id).await?).into_response())
 }
 
@@ -198,6 +202,7 @@ async fn trash(State(backend): State<Backend>) -> Result<Response, ApiError> {
 }
 
 async fn restore(State(backend): State<Backend>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = history_id("id", &id)?;
     Ok((StatusCode::CREATED, Json(backend.restore_trash(id).await?)).into_response())
 }
 

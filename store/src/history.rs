@@ -15,7 +15,7 @@
 //! is the replaced version's mtime (a rename keeps it).
 
 use crate::tokens::mtime_ns;
-use model::{Etag, Kind, MtimeNs};
+use model::{is_history_id, Etag, HistoryId, Kind, MtimeNs};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::io;
@@ -36,7 +36,7 @@ pub use model::HistoryReason as Reason;
 /// One kept version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
-    pub id: String,
+    pub id: HistoryId,
     /// RFC 3339 UTC.
     pub at: String,
     pub reason: Reason,
@@ -50,7 +50,7 @@ pub struct HistoryEntry {
 
 /// The parts of an entry's file name: `<id>.<reason>.<etag>[.<runtime>]`.
 struct EntryName<'a> {
-    id: &'a str,
+    id: HistoryId,
     reason: &'a str,
     etag: &'a str,
     runtime: Option<&'a str>,
@@ -61,7 +61,8 @@ fn parse_entry_name(name: &str) -> Option<EntryName<'_>> {
     let (id, reason, etag) = (parts.next()?, parts.next()?, parts.next()?);
     let runtime = parts.next();
     let runtime_ok = runtime.is_none_or(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-    (is_valid_id(id) && runtime_ok).then_some(EntryName { id, reason, etag, runtime })
+    let id = HistoryId::parse(id)?;
+    runtime_ok.then_some(EntryName { id, reason, etag, runtime })
 }
 
 /// Folder (inside an artifact's history) holding runtime skill folders displaced by sync.
@@ -70,22 +71,20 @@ const RUNTIME_TREES: &str = "runtime-trees";
 /// One deleted artifact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrashItem {
-    pub id: String,
+    pub id: HistoryId,
     #[serde(rename = "type")]
     pub kind: Kind,
     pub name: String,
     pub deleted_at: String,
 }
 
-pub use model::is_history_id as is_valid_id;
-
-pub(crate) fn new_id(now: SystemTime) -> String {
+pub(crate) fn new_id(now: SystemTime) -> HistoryId {
     let ns = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{ns:020}-{:08x}", rand::random::<u32>())
+    HistoryId::new(ns, rand::random::<u32>())
 }
 
-pub(crate) fn id_time(id: &str) -> SystemTime {
-    let ns: u64 = id.get(..20).and_then(|t| t.parse::<u128>().ok()).and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+pub(crate) fn id_time(id: &HistoryId) -> SystemTime {
+    let ns = u64::try_from(id.time_ns()).unwrap_or(0);
     SystemTime::UNIX_EPOCH + Duration::from_nanos(ns)
 }
 
@@ -120,7 +119,7 @@ impl Index {
             // A planted link is not an entry (`entries` does not list one either).
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|name| name.split('.').next().is_some_and(is_valid_id))
+            .filter(|name| name.split('.').next().is_some_and(is_history_id))
             .collect();
         names.sort_unstable();
         Ok(Index { stamp: Some(stamp), names })
@@ -128,7 +127,7 @@ impl Index {
 
     /// The newest entry's id when it holds `etag`'s bytes of the same file (the working file
     /// when `runtime` is `None`).
-    fn newest_with(&self, etag: &Etag) -> Option<&str> {
+    fn newest_with(&self, etag: &Etag) -> Option<HistoryId> {
         self.newest_of(etag, None)
     }
 
@@ -138,14 +137,14 @@ impl Index {
     /// ago could be the next to go (a restore from a two-day-old trash, then a save). Entries a
     /// crash's recovery added are passed over: a recovered temp landing between two keeps of one
     /// version must not make it kept twice and push an older version out of retention.
-    fn newest_of(&self, etag: &Etag, runtime: Option<&str>) -> Option<&str> {
+    fn newest_of(&self, etag: &Etag, runtime: Option<&str>) -> Option<HistoryId> {
         let newest = self
             .names
             .iter()
             .rev()
             .filter_map(|name| parse_entry_name(name))
             .find(|entry| entry.reason != Reason::Recovered.word())?;
-        let young = SystemTime::now().checked_sub(REUSE_WITHIN).is_some_and(|after| id_time(newest.id) > after);
+        let young = SystemTime::now().checked_sub(REUSE_WITHIN).is_some_and(|after| id_time(&newest.id) > after);
         (young && newest.etag == etag.as_str() && newest.runtime == runtime).then_some(newest.id)
     }
 }
@@ -229,8 +228,8 @@ impl History {
 
     /// The id the next entry for `etag` will have: the newest entry's own when it holds the same
     /// bytes (consecutive identical contents are kept once), else a fresh one.
-    pub(crate) fn plan(&self, kind: Kind, name: &str, etag: &Etag) -> String {
-        let newest = self.with_index((kind, name), |_, index| Ok(index.newest_with(etag).map(str::to_owned)));
+    pub(crate) fn plan(&self, kind: Kind, name: &str, etag: &Etag) -> HistoryId {
+        let newest = self.with_index((kind, name), |_, index| Ok(index.newest_with(etag)));
         newest.ok().flatten().unwrap_or_else(|| new_id(SystemTime::now()))
     }
 
@@ -240,7 +239,7 @@ impl History {
     pub(crate) fn keep_file(
         &self,
         (kind, name): (Kind, &str),
-        id: &str,
+        id: &HistoryId,
         reason: Reason,
         displaced: &Path,
         version: Version<'_>,
@@ -248,19 +247,18 @@ impl History {
         self.with_index((kind, name), |dir, index| {
             let kept = index
                 .newest_with(version.etag)
-                .filter(|newest| *newest == id)
-                .and_then(|_| index.names.iter().rev().find(|name| name.starts_with(id)).cloned());
+                .filter(|newest| newest == id)
+                .and_then(|_| index.names.iter().rev().find(|name| name.starts_with(id.as_str())).cloned());
             // The entry's name says it holds these bytes; only its bytes may say so before the
             // displaced file, maybe the last copy, goes.
             if kept.is_some_and(|name| fs::read(dir.join(name)).is_ok_and(|bytes| bytes == version.bytes)) {
                 return fs::remove_file(displaced);
             }
-            let id = if index.names.iter().any(|name| name.starts_with(id)) {
+            let id = if index.names.iter().any(|name| name.starts_with(id.as_str())) {
                 new_id(SystemTime::now())
             } else {
-                id.to_owned()
+                id.clone()
             };
-            let id = id.as_str();
             let file_name = format!("{id}.{}.{}", reason.word(), version.etag);
             let path = dir.join(&file_name);
             match fs::rename(displaced, &path) {
@@ -283,10 +281,10 @@ impl History {
         (kind, name): (Kind, &str),
         reason: Reason,
         version: Version<'_>,
-    ) -> io::Result<String> {
+    ) -> io::Result<HistoryId> {
         self.with_index((kind, name), |dir, index| {
             if let Some(id) = index.newest_with(version.etag) {
-                return Ok(id.to_owned());
+                return Ok(id);
             }
             let id = new_id(SystemTime::now());
             let file_name = format!("{id}.{}.{}", reason.word(), version.etag);
@@ -304,10 +302,10 @@ impl History {
         (kind, name): (Kind, &str),
         runtime: &str,
         version: Version<'_>,
-    ) -> io::Result<String> {
+    ) -> io::Result<HistoryId> {
         self.with_index((kind, name), |dir, index| {
             if let Some(id) = index.newest_of(version.etag, Some(runtime)) {
-                return Ok(id.to_owned());
+                return Ok(id);
             }
             let id = new_id(SystemTime::now());
             let file_name = format!("{id}.{}.{}.{runtime}", Reason::Sync.word(), version.etag);
@@ -332,13 +330,13 @@ impl History {
         &self,
         (kind, name): (Kind, &str),
         runtime: &str,
-        id: &str,
+        id: &HistoryId,
         tree: &Path,
-    ) -> io::Result<String> {
+    ) -> io::Result<HistoryId> {
         let trees = self.dir_for(&[kind.plural(), name, RUNTIME_TREES], true)?;
         // The SKILL.md entry's id may be reused for an identical SKILL.md; its tree name is taken
         // then, and moving onto it would fail: this tree gets a fresh id.
-        let mut id = id.to_owned();
+        let mut id = id.clone();
         while fs::symlink_metadata(trees.join(format!("{id}.{runtime}"))).is_ok() {
             id = new_id(SystemTime::now());
         }
@@ -346,7 +344,7 @@ impl History {
         let mut names: Vec<String> = fs::read_dir(&trees)?
             .flatten()
             .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n.split('.').next().is_some_and(is_valid_id))
+            .filter(|n| n.split('.').next().is_some_and(is_history_id))
             .collect();
         names.sort_unstable();
         for gone in retain_names(&mut Index { stamp: None, names }) {
@@ -367,8 +365,8 @@ impl History {
                 // `DirEntry::metadata` does not follow links: a planted link is not an entry.
                 let meta = e.metadata().ok().filter(fs::Metadata::is_file)?;
                 let entry = HistoryEntry {
-                    id: parts.id.to_owned(),
-                    at: rfc3339(id_time(parts.id)),
+                    at: rfc3339(id_time(&parts.id)),
+                    id: parts.id,
                     reason: Reason::from_word(parts.reason)?,
                     etag: Etag::parse(parts.etag)?,
                     mtime_ns: mtime_ns(&meta),
@@ -383,7 +381,7 @@ impl History {
     }
 
     /// The newest entry holding `etag` (any reason) whose id is younger than `within`.
-    pub(crate) fn recent_with(&self, kind: Kind, name: &str, etag: &Etag, within: Duration) -> Option<String> {
+    pub(crate) fn recent_with(&self, kind: Kind, name: &str, etag: &Etag, within: Duration) -> Option<HistoryId> {
         let after = SystemTime::now().checked_sub(within)?;
         self.list(kind, name).into_iter().find(|e| e.etag == *etag && id_time(&e.id) > after).map(|e| e.id)
     }
@@ -394,11 +392,8 @@ impl History {
     }
 
     /// One entry and its bytes as they are now; `None` for an unknown id.
-    pub fn read(&self, kind: Kind, name: &str, id: &str) -> io::Result<Option<(HistoryEntry, Vec<u8>)>> {
-        if !is_valid_id(id) {
-            return Ok(None);
-        }
-        match self.entries(kind, name).into_iter().find(|(entry, _)| entry.id == id) {
+    pub fn read(&self, kind: Kind, name: &str, id: &HistoryId) -> io::Result<Option<(HistoryEntry, Vec<u8>)>> {
+        match self.entries(kind, name).into_iter().find(|(entry, _)| entry.id == *id) {
             Some((entry, path)) => Ok(Some((entry, fs::read(path)?))),
             None => Ok(None),
         }
@@ -410,16 +405,16 @@ impl History {
 
     /// Starts trash item `id`: its meta file first, so whatever a crash leaves moved into the
     /// item is already listed (an item whose slots are all missing is not).
-    pub(crate) fn begin_trash(&self, id: &str, kind: Kind, name: &str) -> io::Result<()> {
-        let item = TrashItem { id: id.to_owned(), kind, name: name.to_owned(), deleted_at: rfc3339(SystemTime::now()) };
+    pub(crate) fn begin_trash(&self, id: &HistoryId, kind: Kind, name: &str) -> io::Result<()> {
+        let item = TrashItem { id: id.clone(), kind, name: name.to_owned(), deleted_at: rfc3339(SystemTime::now()) };
         let bytes = serde_json::to_vec_pretty(&item).map_err(io::Error::other)?;
-        write_entry(&self.dir_for(&["trash", id], true)?.join("meta.json"), &bytes, MtimeNs(now_ns()))
+        write_entry(&self.dir_for(&["trash", id.as_str()], true)?.join("meta.json"), &bytes, MtimeNs(now_ns()))
     }
 
     /// Moves `artifact` (a folder, a link to one, or a flat file) into the begun trash item `id`
     /// as `slot` (`folder` or `flat.md`).
-    pub(crate) fn trash(&self, id: &str, slot: &str, artifact: &Path) -> io::Result<()> {
-        let item = self.dir_for(&["trash", id], false)?;
+    pub(crate) fn trash(&self, id: &HistoryId, slot: &str, artifact: &Path) -> io::Result<()> {
+        let item = self.dir_for(&["trash", id.as_str()], false)?;
         move_path(artifact, &item.join(slot))
     }
 
@@ -435,10 +430,7 @@ impl History {
         let mut items: Vec<TrashItem> = read
             .flatten()
             .filter_map(|e| {
-                let id = e.file_name().into_string().ok()?;
-                if !is_valid_id(&id) {
-                    return None;
-                }
+                let id = HistoryId::parse(e.file_name().to_str()?)?;
                 if !e.file_type().ok()?.is_dir() {
                     return None;
                 }
@@ -459,18 +451,15 @@ impl History {
         items
     }
 
-    pub(crate) fn trash_item(&self, id: &str) -> Option<(TrashItem, PathBuf)> {
-        if !is_valid_id(id) {
-            return None;
-        }
-        let item = self.trash_items().into_iter().find(|item| item.id == id)?;
-        Some((item, self.trash_dir(false).ok()?.join(id)))
+    pub(crate) fn trash_item(&self, id: &HistoryId) -> Option<(TrashItem, PathBuf)> {
+        let item = self.trash_items().into_iter().find(|item| item.id == *id)?;
+        Some((item, self.trash_dir(false).ok()?.join(id.as_str())))
     }
 
     /// Removes a restored item's leftovers (its meta file and folder).
-    pub(crate) fn forget_trash(&self, id: &str) {
+    pub(crate) fn forget_trash(&self, id: &HistoryId) {
         if let Ok(trash) = self.trash_dir(false) {
-            let _ = fs::remove_dir_all(trash.join(id));
+            let _ = fs::remove_dir_all(trash.join(id.as_str()));
         }
     }
 
@@ -502,7 +491,7 @@ fn retain_names(index: &mut Index) -> Vec<String> {
         .enumerate()
         .take_while(|(i, name)| {
             let from_newest = len - 1 - i;
-            let young = name.split('.').next().is_some_and(|id| id_time(id) > young_after);
+            let young = name.split('.').next().and_then(HistoryId::parse).is_some_and(|id| id_time(&id) > young_after);
             from_newest >= KEEP_NEWEST && (from_newest >= KEEP_MAX || !young)
         })
         .count();
@@ -624,11 +613,11 @@ mod tests {
     fn ids_are_sortable_and_checked() {
         let a = new_id(SystemTime::UNIX_EPOCH + Duration::from_secs(1));
         let b = new_id(SystemTime::UNIX_EPOCH + Duration::from_secs(2));
-        assert!(is_valid_id(&a) && is_valid_id(&b) && a < b);
+        assert!(is_history_id(a.as_str()) && is_history_id(b.as_str()) && a < b);
         for bad in
             ["../x", "", "1-2", &"9".repeat(300), "00000000000000000001-ABCDEF01", "00000000000000000001-abcdef0/"]
         {
-            assert!(!is_valid_id(bad), "{bad}");
+            assert!(HistoryId::parse(bad).is_none(), "{bad}");
         }
     }
 }

@@ -13,9 +13,9 @@ mod tokens;
 pub mod watch;
 mod write;
 
-pub use history::{is_valid_id as is_valid_history_id, HistoryEntry, Reason, TrashItem};
+pub use history::{HistoryEntry, Reason, TrashItem};
 pub use layout::{locate, Located};
-pub use model::{validate_name, Etag, Kind, MtimeNs, NameError, SyncStatus, MAX_NAME_LEN};
+pub use model::{validate_name, Etag, HistoryId, Kind, MtimeNs, NameError, SyncStatus, MAX_NAME_LEN};
 pub use sync::{
     Dropped, Generated, ImportReport, ImportSkip, Imported, ItemDiff, ListedItem, ReplacedFile, RuntimeDiff, Skipped,
     StatusRow, SyncReport,
@@ -122,7 +122,7 @@ pub struct Deleted {
     /// Removed paths, relative to the root.
     pub paths: Vec<String>,
     /// The trash item that holds them (`None` when nothing existed).
-    pub trash_id: Option<String>,
+    pub trash_id: Option<HistoryId>,
 }
 
 /// The store for one project root.
@@ -244,7 +244,7 @@ impl Store {
 
     /// Keeps `bytes` (an earlier version someone else replaced) in history with reason
     /// `external`; returns the entry id.
-    pub fn keep_external(&self, kind: Kind, name: &str, bytes: &[u8], mtime: MtimeNs) -> io::Result<String> {
+    pub fn keep_external(&self, kind: Kind, name: &str, bytes: &[u8], mtime: MtimeNs) -> io::Result<HistoryId> {
         let etag = etag_of(bytes);
         // The watcher may have missed versions in between (two quick saves): bytes kept in the
         // last hour are not kept twice. An older entry with the same bytes is not reused: its
@@ -436,7 +436,7 @@ impl Store {
 
     /// Brings a trash item back under its name; a name taken meanwhile → `AlreadyExists`, and
     /// the item stays in the trash.
-    pub fn restore_trash(&self, id: &str) -> Result<Saved, StoreError> {
+    pub fn restore_trash(&self, id: &HistoryId) -> Result<Saved, StoreError> {
         let (item, dir) = self.history.trash_item(id).ok_or(StoreError::NotFound)?;
         let (kind, name) = (item.kind, item.name.as_str());
         validate_name(name)?;

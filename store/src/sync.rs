@@ -29,7 +29,7 @@ pub(crate) mod tree;
 pub use import::{ImportReport, ImportSkip, Imported};
 
 use crate::{layout, write, Kind, Store};
-use model::SyncStatus;
+use model::{HistoryId, SyncStatus};
 use runtimes::{Parsed, Runtime};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -65,7 +65,7 @@ pub struct Skipped {
 pub struct ReplacedFile {
     pub runtime: String,
     pub path: String,
-    pub history_id: String,
+    pub history_id: HistoryId,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -183,7 +183,7 @@ fn projects_sharing_a_history_dir_keep_their_own_trash() {
     one.create(Kind::Skills, "s", "project one\n").unwrap();
     let deleted = one.delete(Kind::Skills, "s").unwrap();
     assert!(two.history().trash_items().is_empty(), "project 2 lists project 1's trash");
-    assert!(two.restore_trash(deleted.trash_id.as_deref().unwrap()).is_err());
+    assert!(two.restore_trash(deleted.trash_id.as_ref().unwrap()).is_err());
     assert!(!root2.join(".memtomem/skills/s").exists());
     assert_eq!(one.history().trash_items().len(), 1);
 }
@@ -214,7 +214,7 @@ fn trash_on_another_file_system_restores_with_mtimes() {
     let store = Store::open_with_history(&root, Some(history.path())).unwrap();
     let deleted = store.delete(Kind::Skills, "s").unwrap();
     assert!(!root.join(".memtomem/skills/s").exists());
-    let restored = store.restore_trash(deleted.trash_id.as_deref().unwrap());
+    let restored = store.restore_trash(deleted.trash_id.as_ref().unwrap());
     assert!(restored.is_ok(), "{restored:?}");
     for file in ["SKILL.md", "notes/a.txt"] {
         let meta = fs::metadata(root.join(".memtomem/skills/s").join(file)).unwrap();
@@ -231,13 +231,13 @@ fn an_empty_leftover_folder_does_not_block_a_restore() {
     store.create(Kind::Skills, "s", "v0\n").unwrap();
     let deleted = store.delete(Kind::Skills, "s").unwrap();
     fs::create_dir(root.join(".memtomem/skills/s")).unwrap();
-    let restored = store.restore_trash(deleted.trash_id.as_deref().unwrap());
+    let restored = store.restore_trash(deleted.trash_id.as_ref().unwrap());
     assert!(restored.is_ok(), "{restored:?}");
     assert_eq!(store.get(Kind::Skills, "s").unwrap().content, "v0\n");
     // A folder with something in it is not a leftover: that restore is still refused.
     let deleted = store.delete(Kind::Skills, "s").unwrap();
     write(&root.join(".memtomem/skills/s/notes.txt"), "someone's\n");
-    assert!(matches!(store.restore_trash(deleted.trash_id.as_deref().unwrap()), Err(StoreError::AlreadyExists)));
+    assert!(matches!(store.restore_trash(deleted.trash_id.as_ref().unwrap()), Err(StoreError::AlreadyExists)));
     assert_eq!(fs::read_to_string(root.join(".memtomem/skills/s/notes.txt")).unwrap(), "someone's\n");
 }
 

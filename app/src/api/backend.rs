@@ -5,9 +5,9 @@
 use super::error::ApiError;
 use super::types::{
     ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, DiffBody, DroppedBody, GeneratedBody,
-    HistoryContent, HistoryEntryBody, HistoryList, ImportReportBody, ImportRequest, ImportSkippedBody, ImportedBody,
-    ListEntry, Overview, ReplacedBody, RuntimeDiffBody, RuntimeOnlyEntry, RuntimeState, SavedBody, SkippedBody,
-    SyncReportBody, TrashItemBody, TrashList, UpdateRequest,
+    HistoryContent, HistoryEntryBody, HistoryId, HistoryList, ImportReportBody, ImportRequest, ImportSkippedBody,
+    ImportedBody, ListEntry, Overview, ReplacedBody, RuntimeDiffBody, RuntimeOnlyEntry, RuntimeState, SavedBody,
+    SkippedBody, SyncReportBody, TrashItemBody, TrashList, UpdateRequest,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -223,7 +223,7 @@ impl Backend {
         let store = self.store.clone();
         self.write(move || {
             let deleted = store.delete(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
-            Ok(DeletedBody { deleted: deleted.paths, trash_id: deleted.trash_id })
+            Ok(DeletedBody { deleted: deleted.paths, trash_id: deleted.trash_id.map(|id| id.to_string()) })
         })
         .await
     }
@@ -252,17 +252,14 @@ impl Backend {
         .await
     }
 
-    /// One history entry's text.
+    /// One history entry's text. The doors parse `id` after checking `name` (400 before 422).
     pub async fn history_entry(
         &self,
         artifact_type: ArtifactType,
         name: String,
-        id: String,
+        id: HistoryId,
     ) -> Result<HistoryContent, ApiError> {
         store::validate_name(&name)?;
-        if !store::is_valid_history_id(&id) {
-            return Err(ApiError::invalid("id", super::types::HISTORY_ID_RULE));
-        }
         let store = self.store.clone();
         blocking(move || {
             let found = store.history().read(artifact_type, &name, &id).map_err(|err| {
@@ -283,7 +280,7 @@ impl Backend {
                 .history()
                 .trash_items()
                 .into_iter()
-                .map(|t| TrashItemBody { id: t.id, kind: t.kind, name: t.name, deleted_at: t.deleted_at })
+                .map(|t| TrashItemBody { id: t.id.to_string(), kind: t.kind, name: t.name, deleted_at: t.deleted_at })
                 .collect();
             Ok(TrashList { items })
         })
@@ -291,10 +288,7 @@ impl Backend {
     }
 
     /// Restores a deleted artifact under its name (201 as create; 409 if the name is taken).
-    pub async fn restore_trash(&self, id: String) -> Result<CreatedBody, ApiError> {
-        if !store::is_valid_history_id(&id) {
-            return Err(ApiError::invalid("id", super::types::HISTORY_ID_RULE));
-        }
+    pub async fn restore_trash(&self, id: HistoryId) -> Result<CreatedBody, ApiError> {
         let store = self.store.clone();
         self.write(move || {
             let item = store.history().trash_items().into_iter().find(|t| t.id == id);

@@ -3,6 +3,8 @@
 
 use super::codec::JsonPost;
 use super::error::ApiError;
+#[cfg(feature = "ssr")]
+use super::parse::history_id;
 use super::types::{
     ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, HistoryContent, HistoryList, Overview,
     SavedBody, TrashList, UpdateRequest,
@@ -73,7 +75,12 @@ pub async fn list_history(kind: ArtifactType, name: String) -> Result<HistoryLis
 
 #[server(prefix = "/_fn", endpoint = "get_history_entry", input = JsonPost, output = JsonPost)]
 pub async fn get_history_entry(kind: ArtifactType, name: String, id: String) -> Result<HistoryContent, ApiError> {
-    answer(backend()?.history_entry(kind, name, id).await)
+    // As over REST: the name is refused (400) before the id (422).
+    let checked = model::validate_name(&name).map_err(ApiError::from).and_then(|()| history_id("id", &id));
+    match checked {
+        Ok(id) => answer(backend()?.history_entry(kind, name, id).await),
+        Err(err) => answer(Err(err)),
+    }
 }
 
 #[server(prefix = "/_fn", endpoint = "list_trash", input = JsonPost, output = JsonPost)]
@@ -83,7 +90,10 @@ pub async fn list_trash() -> Result<TrashList, ApiError> {
 
 #[server(prefix = "/_fn", endpoint = "restore_trash", input = JsonPost, output = JsonPost)]
 pub async fn restore_trash(id: String) -> Result<CreatedBody, ApiError> {
-    answer(backend()?.restore_trash(id).await)
+    match history_id("id", &id) {
+        Ok(id) => answer(backend()?.restore_trash(id).await),
+        Err(err) => answer(Err(err)),
+    }
 }
 
 // ---- Sync to agent runtimes (SPEC §15) --------------------------------------------------------

@@ -3,9 +3,7 @@
 //! name the field, so the fields are taken from a `serde_json::Value` one by one.
 
 use super::error::ApiError;
-use super::types::{
-    is_history_id, CreateRequest, Etag, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE,
-};
+use super::types::{CreateRequest, Etag, HistoryId, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE};
 use serde_json::{Map, Value};
 
 fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
@@ -76,10 +74,16 @@ pub fn parse_update(body: &[u8]) -> Result<UpdateRequest, ApiError> {
     let seen_etag = optional_etag(&map, "seen_etag", "seen_etag must be 64 lowercase hex digits")?;
     let restored_from = match map.get("restored_from") {
         None => None,
-        Some(Value::String(id)) if is_history_id(id) => Some(id.clone()),
+        Some(Value::String(id)) => Some(history_id("restored_from", id)?),
         Some(_) => return Err(ApiError::invalid("restored_from", HISTORY_ID_RULE)),
     };
     Ok(UpdateRequest { content, mtime_ns, etag, force, seen_etag, restored_from })
+}
+
+/// A history or trash id sent as `field` (a body field, or `id` in the path): parsed once here,
+/// refused with `HISTORY_ID_RULE` naming the field.
+pub fn history_id(field: &str, text: &str) -> Result<HistoryId, ApiError> {
+    HistoryId::parse(text).ok_or_else(|| ApiError::invalid(field, HISTORY_ID_RULE))
 }
 
 /// The etag named by the `If-Match` header lines: exactly one line holding exactly one strong tag

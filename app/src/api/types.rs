@@ -4,8 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// The vocabulary is defined once, in `model`; `ArtifactType` is the API's name for `Kind`.
 pub use model::{
-    is_history_id, Etag, HistoryReason, Kind as ArtifactType, MtimeNs, NameError, ETAG_RULE, HISTORY_ID_RULE,
-    MTIME_RULE,
+    Etag, HistoryId, HistoryReason, Kind as ArtifactType, MtimeNs, NameError, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE,
 };
 
 /// The server-sent event stream of SPEC §14.
@@ -79,18 +78,10 @@ pub struct UpdateRequest {
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub seen_etag: Option<Etag>,
     /// The history entry this content was restored from (the editor's "Restore into editor"):
-    /// the version it replaces is kept with reason `restore`.
-    #[serde(default, deserialize_with = "history_id", skip_serializing_if = "Option::is_none")]
-    pub restored_from: Option<String>,
-}
-
-fn history_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    let id = String::deserialize(deserializer)?;
-    if is_history_id(&id) {
-        Ok(Some(id))
-    } else {
-        Err(serde::de::Error::custom(HISTORY_ID_RULE))
-    }
+    /// the version it replaces is kept with reason `restore`. `HistoryId` refuses a malformed
+    /// id with `HISTORY_ID_RULE`.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub restored_from: Option<HistoryId>,
 }
 
 /// `PUT` answer (200).
@@ -113,7 +104,7 @@ pub struct DeletedBody {
 /// One history entry (§13), newest first in [`HistoryList`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntryBody {
-    pub id: String,
+    pub id: HistoryId,
     pub at: String,
     pub reason: HistoryReason,
     pub etag: Etag,
@@ -133,7 +124,7 @@ pub struct HistoryList {
 /// `GET /api/context/{type}/{name}/history/{id}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryContent {
-    pub id: String,
+    pub id: HistoryId,
     pub at: String,
     pub reason: HistoryReason,
     pub etag: Etag,
@@ -230,7 +221,7 @@ pub struct SkippedBody {
 pub struct ReplacedBody {
     pub runtime: String,
     pub path: String,
-    pub history_id: String,
+    pub history_id: HistoryId,
 }
 
 /// `POST /api/context/{type}/sync` and `POST /api/context/{type}/{name}/sync`.
@@ -318,9 +309,18 @@ mod tests {
             r#"{"content":"x","mtime_ns":"1","seen_etag":"x"}"#,
             r#"{"content":"x","mtime_ns":1}"#,
             r#"{"content":"x","mtime_ns":"1","force":null}"#,
+            r#"{"content":"x","mtime_ns":"1","restored_from":null}"#,
+            r#"{"content":"x","mtime_ns":"1","restored_from":5}"#,
         ] {
             assert!(serde_json::from_str::<UpdateRequest>(bad).is_err(), "{bad}");
         }
+        let bad_id = r#"{"content":"x","mtime_ns":"1","restored_from":"../x"}"#;
+        let err = serde_json::from_str::<UpdateRequest>(bad_id).unwrap_err();
+        assert!(err.to_string().starts_with(HISTORY_ID_RULE), "{err}");
+        let restored: UpdateRequest =
+            serde_json::from_str(r#"{"content":"x","mtime_ns":"1","restored_from":"00000000000000000001-abcdef01"}"#)
+                .unwrap();
+        assert_eq!(restored.restored_from, HistoryId::parse("00000000000000000001-abcdef01"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::nav_guard::use_nav_guard;
 use super::sync::SyncOffer;
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{create_artifact, get_artifact, get_project_info, save_artifact, ProjectInfo};
-use crate::api::{ApiError, ArtifactBody, ArtifactType, CreateRequest, Etag, MtimeNs, UpdateRequest};
+use crate::api::{ApiError, ArtifactBody, ArtifactType, CreateRequest, Etag, HistoryId, MtimeNs, UpdateRequest};
 use crate::i18n::Msg;
 use crate::text::draft::Draft;
 use crate::text::merge::{conflict_count, merge3_parts, resolve, MergePart};
@@ -224,7 +224,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     // entry the buffer was restored from (the next save records its replaced version as `restore`).
     let history_open = RwSignal::new(false);
     let history_refresh = RwSignal::new(0u32);
-    let restored_from = RwSignal::new(None::<String>);
+    let restored_from = RwSignal::new(None::<HistoryId>);
     let storage_warned = StoredValue::new(false);
     let save_ref = NodeRef::<html::Button>::new();
 
@@ -423,7 +423,7 @@ fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> impl
     });
 
     // "Restore into editor": the buffer becomes that version; Save applies it through the guard.
-    let on_restore = Callback::new(move |(text, id): (String, String)| {
+    let on_restore = Callback::new(move |(text, id): (String, HistoryId)| {
         let text = eol::to_lf(&text);
         placed_text.set(text.clone());
         buffer.set(text);

@@ -9,7 +9,7 @@ use super::i18n_ctx::use_i18n;
 use super::latest::Latest;
 use super::toast::{use_toasts, ToastKind};
 use crate::api::fns::{get_history_entry, list_history};
-use crate::api::{ArtifactType, HistoryContent, HistoryEntryBody, HistoryReason};
+use crate::api::{ArtifactType, HistoryContent, HistoryEntryBody, HistoryId, HistoryReason};
 use crate::i18n::{Lang, Msg};
 use crate::text::eol;
 use leptos::html;
@@ -39,7 +39,7 @@ pub fn HistoryPanel(
     /// Bumped by the editor after anything that adds an entry (a save): the open list reloads.
     refresh: Signal<u32>,
     /// "Restore into editor": the version's exact text (its own line endings) and its history id.
-    on_restore: Callback<(String, String)>,
+    on_restore: Callback<(String, HistoryId)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
@@ -207,7 +207,7 @@ fn EntryList(
                         };
                         view! {
                             <li data-reason=entry.reason.word() data-runtime=entry.runtime.clone()>
-                                <button type="button" aria-pressed=pressed on:click=move |_| choose(id.clone())>
+                                <button type="button" aria-pressed=pressed on:click=move |_| choose(id.to_string())>
                                     <time datetime=entry.at.clone() title=entry.at.clone()>{when}</time>
                                     " · "
                                     <span class="history-reason">{i18n.t(reason_msg(entry.reason))}</span>
@@ -233,7 +233,7 @@ fn VersionPreview(
     entries: RwSignal<Entries>,
     chosen: RwSignal<Option<HistoryContent>>,
     buffer: Signal<String>,
-    on_restore: Callback<(String, String)>,
+    on_restore: Callback<(String, HistoryId)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // The textarea holds LF text; compare in LF so a CRLF version is not all "changed".

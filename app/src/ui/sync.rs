@@ -438,7 +438,7 @@ mod tests {
         mixed.replaced.push(ReplacedBody {
             runtime: "claude_agents".into(),
             path: ".claude/agents/rev.md".into(),
-            history_id: "x".into(),
+            history_id: crate::api::HistoryId::new(1, 0),
         });
         mixed.skipped.push(SkippedBody {
             runtime: "<all>".into(),

@@ -12,6 +12,7 @@
 use super::{stem_of, tree, ReplacedFile};
 use crate::history::{Reason, Version};
 use crate::{contain, etag_of, layout, memtomem_versions, mtime_ns, write, Kind, Store, StoreError};
+use model::HistoryId;
 use runtimes::Runtime;
 use std::collections::HashMap;
 use std::fs;
@@ -115,7 +116,7 @@ impl Run {
 /// How a canonical write under the locks ended.
 enum Landed {
     Created(PathBuf),
-    Overwritten(PathBuf, String),
+    Overwritten(PathBuf, HistoryId),
     Identical(PathBuf),
     Exists,
     FlatRefused,
