@@ -52,8 +52,8 @@ fn sample_draft() -> app::text::draft::Draft {
     app::text::draft::Draft {
         content: "mine\n".into(),
         base_content: "base\n".into(),
-        base_mtime_ns: "1795840483405562614".into(),
-        base_etag: "ab".repeat(32),
+        base_mtime_ns: app::api::MtimeNs(1_795_840_483_405_562_614),
+        base_etag: app::api::Etag::parse(&"ab".repeat(32)).unwrap(),
         saved_at: "2026-11-28T04:00:00.000Z".into(),
     }
 }
@@ -100,7 +100,7 @@ fn corrupt_or_foreign_storage_entries_are_ignored_without_panic() {
 
 #[wasm_bindgen_test]
 fn diff_banner_rows_have_classes_and_prefixes() {
-    let html = app::ui::editor::diff_html("title\nnew line\nsame\n", "title\nold line\nsame\n");
+    let html = app::text::html::diff_html("title\nnew line\nsame\n", "title\nold line\nsame\n");
     assert_eq!(
         html,
         "<div class=\"diff-line\"> title</div><div class=\"diff-line diff-del\">-old line</div>\
@@ -111,7 +111,7 @@ fn diff_banner_rows_have_classes_and_prefixes() {
     assert_eq!((rows[1].tag.class(), rows[1].tag.prefix()), ("diff-add", "+"));
 }
 
-// ---- Merge in the conflict dialog (SPEC §12) ----
+// ---- Merge in the conflict dialog ----
 
 /// A document where the two sides edit far apart (clean) or the same words (conflicts).
 const MERGE_BASE: &str = "# Review\n\nCheck the diff.\nRun the tests.\n\nBe kind.\n";
@@ -132,7 +132,7 @@ fn dialog_merge_outcome_counts_conflicts_in_the_browser() {
 #[wasm_bindgen_test]
 fn merge_panel_result_is_the_clean_parts_plus_the_chosen_sides() {
     use app::text::merge::{merge3_parts, Choice, MergePart};
-    use app::ui::merge_panel::merge_result;
+    use app::ui::editor::merge_panel::merge_result;
     let mine = MERGE_BASE.replace("# Review", "# Code review").replace("Be kind.", "Be kind and specific.");
     let theirs = MERGE_BASE.replace("# Review", "# Careful review").replace("Check the diff.", "Check the whole diff.");
     let parts = merge3_parts(MERGE_BASE, &mine, &theirs);
@@ -152,7 +152,7 @@ fn merge_panel_result_is_the_clean_parts_plus_the_chosen_sides() {
 
 #[wasm_bindgen_test]
 fn conflict_panes_mark_the_differing_lines() {
-    let (mine, disk) = app::ui::conflict::pane_html("same\nmine <b>\n", "same\ndisk\n");
+    let (mine, disk) = app::text::html::pane_html("same\nmine <b>\n", "same\ndisk\n");
     assert!(mine.contains("<span class=\"pane-line diff-add\">mine &lt;b&gt;\n</span>"), "{mine}");
     assert!(disk.contains("<span class=\"pane-line diff-del\">disk\n</span>"), "{disk}");
     assert!(!mine.contains("diff-del") && !disk.contains("diff-add"));
@@ -182,7 +182,7 @@ fn click(root: &web_sys::Element, selector: &str) {
 #[wasm_bindgen_test]
 async fn merge_panel_decides_counts_and_applies() {
     use app::text::merge::{merge3_parts, MergePart};
-    use app::ui::merge_panel::MergePanel;
+    use app::ui::editor::merge_panel::MergePanel;
     use leptos::prelude::*;
     // The same word changed two ways in two places: two conflicts (different words of one line
     // would merge cleanly, §11).
@@ -255,7 +255,7 @@ async fn merge_panel_decides_counts_and_applies() {
 
 #[wasm_bindgen_test]
 async fn conflict_dialog_offers_merge_second_and_says_the_outcome() {
-    use app::ui::conflict::{ConflictDialog, ConflictView};
+    use app::ui::editor::conflict::{ConflictDialog, ConflictView};
     use leptos::prelude::*;
     let open = RwSignal::new(true);
     let conflicts = RwSignal::new(Some(0usize));

@@ -42,8 +42,9 @@ impl<'de> Deserialize<'de> for MtimeNs {
 }
 
 /// Lowercase hex SHA-256 of a file's bytes: exactly 64 characters `0-9a-f`. Only [`Etag::parse`]
-/// and [`Etag::from_digest`] make one, so every `Etag` in the program is well-formed.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// and [`Etag::from_digest`] make one, so every `Etag` in the program is well-formed. No
+/// `Default`: an empty etag is no etag, and an unknown one is `Option<Etag>`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Etag(String);
 
 impl Etag {

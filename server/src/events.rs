@@ -6,7 +6,7 @@
 //! and the streams together can never take every connection slot (`serve.rs`). All end when the
 //! server shuts down, so Ctrl+C / SIGTERM never waits for browsers to hang up.
 
-use app::api::ApiError;
+use app::api::{ApiError, ChangedEvent, LiveEvent, RemovedEvent};
 use axum::extract::{ConnectInfo, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -92,17 +92,19 @@ impl Events {
     }
 }
 
+/// The watcher's event as the page reads it (`app::api::LiveEvent`, the one type both sides use).
 fn sse_event(event: &DiskEvent) -> Event {
-    match event {
-        DiskEvent::Changed { kind, name, mtime_ns, etag } => Event::default().event("changed").data(
-            serde_json::json!({"type": kind.plural(), "name": name, "mtime_ns": mtime_ns.to_string(), "etag": etag.as_str()})
-                .to_string(),
-        ),
-        DiskEvent::Removed { kind, name } => {
-            Event::default().event("removed").data(serde_json::json!({"type": kind.plural(), "name": name}).to_string())
-        }
-        DiskEvent::Resync => Event::default().event("resync").data("{}"),
-    }
+    let live = match event {
+        DiskEvent::Changed { kind, name, mtime_ns, etag } => LiveEvent::Changed(ChangedEvent {
+            kind: *kind,
+            name: name.clone(),
+            mtime_ns: *mtime_ns,
+            etag: etag.clone(),
+        }),
+        DiskEvent::Removed { kind, name } => LiveEvent::Removed(RemovedEvent { kind: *kind, name: name.clone() }),
+        DiskEvent::Resync => LiveEvent::Resync,
+    };
+    Event::default().event(live.event_name()).data(live.data())
 }
 
 pub async fn stream(State(events): State<Events>, ConnectInfo(peer): ConnectInfo<SocketAddr>) -> Response {

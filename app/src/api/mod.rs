@@ -4,6 +4,7 @@
 pub mod codec;
 pub mod error;
 pub mod fns;
+pub mod live;
 pub mod parse;
 pub mod types;
 
@@ -13,4 +14,5 @@ pub mod backend;
 mod http;
 
 pub use error::{ApiError, STALE_REASON};
+pub use live::{ChangedEvent, LiveEvent, RemovedEvent};
 pub use types::*;

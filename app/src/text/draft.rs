@@ -1,6 +1,8 @@
-//! The draft stashed in `sessionStorage` before a conflict is shown (SPEC §6): its key and its
-//! JSON shape. Pure (de)serialisation here; the browser side is `ui::draft`.
+//! The draft stashed in `sessionStorage` before a conflict is shown (docs/USING.md, "Editing,
+//! and what happens on a conflict"): its key and its JSON shape. Pure (de)serialisation here;
+//! the browser side is `ui::draft`.
 
+use crate::api::{Etag, MtimeNs};
 use serde::{Deserialize, Serialize};
 
 /// `ctxgate:draft:<project>:<type>:<name>`; `<project>` is 12 hex digits naming the project root.
@@ -13,9 +15,9 @@ pub fn draft_key(project_id: &str, artifact_type: &str, name: &str) -> String {
 pub struct Draft {
     pub content: String,
     pub base_content: String,
-    /// Digits, as the API carries them.
-    pub base_mtime_ns: String,
-    pub base_etag: String,
+    /// Digits in a string, as the API carries them.
+    pub base_mtime_ns: MtimeNs,
+    pub base_etag: Etag,
     /// ISO-8601 time the draft was stored.
     pub saved_at: String,
 }
@@ -25,13 +27,10 @@ impl Draft {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// `None` for anything that is not a well-formed draft (corrupt or foreign data), so a bad
-    /// storage entry can never break the editor.
+    /// `None` for anything that is not a well-formed draft (corrupt or foreign data, tokens
+    /// that do not parse), so a bad storage entry can never break the editor.
     pub fn from_json(text: &str) -> Option<Draft> {
-        let draft: Draft = serde_json::from_str(text).ok()?;
-        let well_formed =
-            crate::api::MtimeNs::parse(&draft.base_mtime_ns).is_some() && crate::api::is_valid_etag(&draft.base_etag);
-        well_formed.then_some(draft)
+        serde_json::from_str(text).ok()
     }
 }
 
@@ -43,8 +42,8 @@ mod tests {
         Draft {
             content: "mine\n".into(),
             base_content: "base\n".into(),
-            base_mtime_ns: "1700000000000000001".into(),
-            base_etag: "a".repeat(64),
+            base_mtime_ns: MtimeNs(1_700_000_000_000_000_001),
+            base_etag: Etag::parse(&"a".repeat(64)).unwrap(),
             saved_at: "2026-11-28T04:00:00.000Z".into(),
         }
     }
@@ -64,8 +63,11 @@ mod tests {
         for text in ["", "null", "[]", "{}", "{\"content\":1}", "not json"] {
             assert_eq!(Draft::from_json(text), None, "{text}");
         }
-        let mut bad = sample();
-        bad.base_mtime_ns = "12x".into();
-        assert_eq!(Draft::from_json(&bad.to_json()), None);
+        let good = sample().to_json();
+        assert!(good.contains("\"base_mtime_ns\":\"1700000000000000001\""), "{good}");
+        let bad_mtime = good.replace("1700000000000000001", "12x");
+        assert_eq!(Draft::from_json(&bad_mtime), None);
+        let bad_etag = good.replace(&"a".repeat(64), &"A".repeat(64));
+        assert_eq!(Draft::from_json(&bad_etag), None);
     }
 }

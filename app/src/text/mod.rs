@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod draft;
 pub mod eol;
+pub mod html;
 
 pub use diff::{diff_lines, DiffLine, LineTag};
 pub mod merge;

@@ -1,4 +1,4 @@
-//! What a failed request says to the user, in their language (SPEC §6): chosen by the error's
+//! What a failed request says to the user, in their language (docs/API.md, "Errors"): chosen by the error's
 //! kind, never by its English message; the server's reason is the fallback only for kinds the
 //! UI has no text for.
 

@@ -1,45 +1,8 @@
-//! The page's ear on the disk (SPEC §14): one `EventSource` on `/api/context/events` per tab,
+//! The page's ear on the disk (docs/API.md, "Live changes"): one `EventSource` on `/api/context/events` per tab,
 //! closed while the tab is hidden and reopened when it shows again. Hydrate only; on the server
 //! this does nothing.
 
-use crate::api::{ArtifactType, Etag, MtimeNs};
-
-/// What the page hears.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LiveEvent {
-    Changed {
-        kind: ArtifactType,
-        name: String,
-        mtime_ns: MtimeNs,
-        etag: Etag,
-    },
-    Removed {
-        kind: ArtifactType,
-        name: String,
-    },
-    /// Events may have been missed (server said `resync`, the stream reconnected, or the tab
-    /// became visible again): re-read what is shown.
-    Recheck,
-}
-
-#[cfg(feature = "hydrate")]
-fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
-    let value: serde_json::Value = serde_json::from_str(data).ok()?;
-    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
-    match kind {
-        "resync" => Some(LiveEvent::Recheck),
-        "removed" => {
-            Some(LiveEvent::Removed { kind: ArtifactType::from_plural(text("type")?)?, name: text("name")?.to_owned() })
-        }
-        "changed" => Some(LiveEvent::Changed {
-            kind: ArtifactType::from_plural(text("type")?)?,
-            name: text("name")?.to_owned(),
-            mtime_ns: MtimeNs::parse(text("mtime_ns")?)?,
-            etag: Etag::parse(text("etag")?)?,
-        }),
-        _ => None,
-    }
-}
+pub use crate::api::LiveEvent;
 
 /// Calls `on_event` for every event while the calling component lives.
 pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) {
@@ -51,7 +14,8 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) {
 
 #[cfg(feature = "hydrate")]
 mod hydrate {
-    use super::{parse, LiveEvent};
+    use super::LiveEvent;
+    use crate::api::live::EVENT_NAMES;
     use leptos::prelude::*;
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -86,10 +50,10 @@ mod hydrate {
     fn open(handler: &Handler) -> Option<Open> {
         let source = EventSource::new(crate::api::EVENTS_PATH).ok()?;
         let mut listeners = Vec::new();
-        for kind in ["changed", "removed", "resync"] {
+        for kind in EVENT_NAMES {
             let handler = handler.clone();
             let listener = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
-                if let Some(event) = ev.data().as_string().and_then(|data| parse(kind, &data)) {
+                if let Some(event) = ev.data().as_string().and_then(|data| LiveEvent::parse(kind, &data)) {
                     handler(event);
                 }
             });
@@ -101,7 +65,7 @@ mod hydrate {
         let handler = handler.clone();
         let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
             mark_live(true);
-            handler(LiveEvent::Recheck);
+            handler(LiveEvent::Resync);
         });
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         Some(Open { source, _listeners: listeners, _on_open: on_open })

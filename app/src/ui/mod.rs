@@ -1,18 +1,17 @@
 //! Components, named for what the user sees.
 
-pub mod conflict;
 pub mod draft;
 pub mod editor;
 pub mod errors;
-pub mod history;
 pub mod home;
 pub mod i18n_ctx;
 pub mod latest;
 pub mod live;
-pub mod merge_panel;
 pub mod nav_guard;
 pub mod sync;
+pub mod time;
 pub mod toast;
+pub mod words;
 
 use crate::api::ArtifactType;
 use crate::i18n::Msg;
@@ -24,7 +23,7 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 use toast::{ToastRegion, Toasts};
 
-/// The page CSP for one response (SPEC §9): only the app's own scripts and wasm, plus the
+/// The page CSP for one response (docs/API.md, "Conventions"): only the app's own scripts and wasm, plus the
 /// inline hydration scripts that carry this response's nonce; no inline styles.
 pub fn content_security_policy(nonce: &str) -> String {
     format!(

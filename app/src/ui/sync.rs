@@ -1,73 +1,22 @@
-//! Sync to the agent runtimes, as the user sees it (SPEC §15): each item's runtime statuses as
-//! compact badges, "Sync" per item and "Sync all" per type on the list, "Import" for items only
-//! the runtimes have, and the editor's offer to sync after a save ([`SyncOffer`]). The server
-//! does the work (`api::fns::sync_*`, `import_*`); these components show its answers as toasts.
+//! Sync to the agent runtimes, as the user sees it (docs/USING.md, "Sync to the agent
+//! runtimes"): each item's runtime statuses as compact badges, "Sync" per item and "Sync all" per
+//! type on the list, "Import" for items only the runtimes have. The editor's offer to sync after
+//! a save is `editor/sync_offer.rs`. The server does the work (`api::fns::sync_*`, `import_*`);
+//! these components show its answers as toasts.
 //!
 //! Every answer arrives after an `await`, when the row or the editor that asked may be gone
 //! (the list re-renders, the user navigated away): signals and callbacks are then touched with
 //! `try_*` only.
 
-use super::editor::type_msg;
 use super::errors::error_text;
 use super::i18n_ctx::{use_i18n, I18n};
-use super::latest::Latest;
 use super::toast::{use_toasts, ToastKind, Toasts};
-use crate::api::fns::{diff_artifact, import_artifact, sync_artifact, sync_artifacts};
-use crate::api::{ApiError, ArtifactType, ImportReportBody, ImportRequest, RuntimeState, SyncReportBody, SyncStatus};
+use super::words::{runtime_name, runtime_vendor, status_code, status_mark, status_msg, type_msg};
+use crate::api::fns::{import_artifact, sync_artifact, sync_artifacts};
+use crate::api::{ApiError, ArtifactType, ImportReportBody, ImportRequest, RuntimeState, SyncReportBody};
 use crate::i18n::{Lang, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-/// `claude_skills` → `claude`: the badge's `data-runtime`.
-pub fn runtime_vendor(label: &str) -> &str {
-    label.split('_').next().unwrap_or(label)
-}
-
-/// The runtime's own name (a product name: the same in every language).
-fn runtime_name(vendor: &str) -> &str {
-    match vendor {
-        "claude" => "Claude",
-        "gemini" => "Gemini",
-        "codex" => "Codex",
-        "kimi" => "Kimi",
-        other => other,
-    }
-}
-
-/// `in sync` → `in_sync`: the badge's `data-status`.
-pub fn status_code(status: SyncStatus) -> &'static str {
-    match status {
-        SyncStatus::InSync => "in_sync",
-        SyncStatus::OutOfSync => "out_of_sync",
-        SyncStatus::MissingTarget => "missing_target",
-        SyncStatus::MissingCanonical => "missing_canonical",
-        SyncStatus::ParseError => "parse_error",
-        SyncStatus::InvalidName => "invalid_name",
-    }
-}
-
-fn status_msg(status: SyncStatus) -> Msg {
-    match status {
-        SyncStatus::InSync => Msg::SyncStatusInSync,
-        SyncStatus::OutOfSync => Msg::SyncStatusOutOfSync,
-        SyncStatus::MissingTarget => Msg::SyncStatusMissingTarget,
-        SyncStatus::MissingCanonical => Msg::SyncStatusMissingCanonical,
-        SyncStatus::ParseError => Msg::SyncStatusParseError,
-        SyncStatus::InvalidName => Msg::SyncStatusInvalidName,
-    }
-}
-
-/// The badge's mark beside the runtime's name; colour says it again, the hidden text in words.
-fn status_mark(status: SyncStatus) -> &'static str {
-    match status {
-        SyncStatus::InSync => "✓",
-        SyncStatus::OutOfSync => "≠",
-        SyncStatus::MissingTarget => "∅",
-        SyncStatus::MissingCanonical => "●",
-        SyncStatus::ParseError => "!",
-        SyncStatus::InvalidName => "✗",
-    }
-}
 
 /// `claude_agents: cannot write …` for each skip row (memtomem puts a runtime label, an artifact
 /// name or `<all>` in the first field; the reason is the server's, with relative paths).
@@ -114,7 +63,7 @@ pub fn import_toast(lang: Lang, name: &str, report: &ImportReportBody) -> (Toast
 }
 
 /// Toasts a sync's answer or its error, in the user's language.
-fn announce_sync(i18n: I18n, toasts: Toasts, what: &str, result: &Result<SyncReportBody, ApiError>) {
+pub fn announce_sync(i18n: I18n, toasts: Toasts, what: &str, result: &Result<SyncReportBody, ApiError>) {
     let lang = i18n.lang();
     match result {
         Ok(report) => {
@@ -280,119 +229,6 @@ pub fn RuntimeOnlyRow(
     }
 }
 
-/// What [`SyncOffer`] knows about the item's runtimes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Statuses {
-    Loading,
-    Ready(Vec<RuntimeState>),
-    Failed(ApiError),
-}
-
-/// The editor's offer to sync (SPEC §15: "the editor offers Sync after a save"): the item's
-/// runtime statuses and "Sync to runtimes", which syncs this one item (the saved file, not the
-/// editor's text) and toasts the answer. Statuses are read when it mounts and again whenever
-/// `saved` changes; after a save that left a runtime behind it says so.
-#[component]
-pub fn SyncOffer(
-    kind: ArtifactType,
-    #[prop(into)] name: String,
-    /// Changes after every successful save (e.g. the editor's save counter).
-    #[prop(into)]
-    saved: Signal<u32>,
-    /// True while the editor holds unsaved edits: the offer then says they are not synced.
-    #[prop(optional, into)]
-    unsaved: Option<Signal<bool>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let toasts = use_toasts();
-    let name = StoredValue::new(name);
-    let statuses = RwSignal::new(Statuses::Loading);
-    let busy = RwSignal::new(false);
-    // A save happened since the statuses were last brought in line by this offer's sync.
-    let after_save = RwSignal::new(false);
-    // Only the newest read's answer is shown.
-    let ticket = Latest::default();
-
-    let load = move || {
-        let mine = ticket.take();
-        let name = name.get_value();
-        spawn_local(async move {
-            let result = diff_artifact(kind, name).await;
-            if !ticket.is_current(mine) {
-                return;
-            }
-            let next = match result {
-                Ok(diff) => Statuses::Ready(
-                    diff.runtimes.into_iter().map(|r| RuntimeState { runtime: r.runtime, status: r.status }).collect(),
-                ),
-                Err(err) => Statuses::Failed(err),
-            };
-            let _ = statuses.try_set(next);
-        });
-    };
-
-    // Effects run only in the browser: the server renders the button without statuses.
-    Effect::new(move |before: Option<u32>| {
-        let now = saved.get();
-        if before.is_some_and(|before| before != now) {
-            after_save.set(true);
-        }
-        load();
-        now
-    });
-
-    let sync = move |_| {
-        busy.set(true);
-        let name = name.get_value();
-        spawn_local(async move {
-            let result = sync_artifact(kind, name.clone()).await;
-            announce_sync(i18n, toasts, &format!("\"{name}\""), &result);
-            if result.is_ok() {
-                let _ = after_save.try_set(false);
-            }
-            let _ = busy.try_set(false);
-            if ticket.alive() {
-                load();
-            }
-        });
-    };
-
-    let behind = move || {
-        after_save.get()
-            && statuses
-                .with(|s| matches!(s, Statuses::Ready(states) if states.iter().any(|r| r.status != SyncStatus::InSync)))
-    };
-    view! {
-        <section class="sync-offer" id="sync-offer" aria-labelledby="sync-offer-heading">
-            <h2 id="sync-offer-heading">{i18n.t(Msg::SyncRuntimes)}</h2>
-            {move || match statuses.get() {
-                Statuses::Loading => None,
-                Statuses::Ready(states) => Some(view! { <RuntimeBadges states /> }.into_any()),
-                Statuses::Failed(err) => Some(
-                    view! {
-                        <p class="error">
-                            {move || {
-                                let lang = i18n.lang();
-                                lang.format(Msg::SyncStatusesFailed, &[("reason", &error_text(lang, &err))])
-                            }}
-                        </p>
-                    }
-                    .into_any(),
-                ),
-            }}
-            <button type="button" class="sync-offer-button" disabled=move || busy.get() on:click=sync>
-                {i18n.t(Msg::SyncToRuntimes)}
-            </button>
-            <Show when=behind>
-                <p class="sync-hint">{i18n.t(Msg::SyncSavedHint)}</p>
-            </Show>
-            <Show when=move || unsaved.is_some_and(|u| u.get())>
-                <p class="sync-hint">{i18n.t(Msg::SyncUnsavedHint)}</p>
-            </Show>
-        </section>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,23 +244,6 @@ mod tests {
             skipped: vec![],
             replaced: vec![],
             canonical_root: "/p/.memtomem".into(),
-        }
-    }
-
-    #[test]
-    fn badge_attributes() {
-        assert_eq!(runtime_vendor("claude_skills"), "claude");
-        assert_eq!(runtime_vendor("codex_agents"), "codex");
-        assert_eq!(status_code(SyncStatus::OutOfSync), "out_of_sync");
-        for status in [
-            SyncStatus::InSync,
-            SyncStatus::OutOfSync,
-            SyncStatus::MissingTarget,
-            SyncStatus::MissingCanonical,
-            SyncStatus::ParseError,
-            SyncStatus::InvalidName,
-        ] {
-            assert_eq!(status_code(status), status.word().replace(' ', "_"));
         }
     }
 

@@ -1,11 +1,11 @@
-//! `MergePanel` (SPEC §12): what "Merge" opens when the merge left conflicts. One block per
+//! `MergePanel` (docs/USING.md, "Editing, and what happens on a conflict"): what "Merge" opens when the merge left conflicts. One block per
 //! conflict with the two sides (and the original, folded away) and a choice of which to keep;
 //! "Apply merge" hands the merged text back to the editor, which makes it the buffer. The panel
 //! never writes anything itself: the user still saves through the normal guarded Save.
 
-use super::i18n_ctx::use_i18n;
 use crate::i18n::Msg;
 use crate::text::merge::{resolve, Choice, MergePart};
+use crate::ui::i18n_ctx::use_i18n;
 use leptos::html;
 use leptos::prelude::*;
 

@@ -1,10 +1,11 @@
-//! `ConflictDialog`: the modal shown when a save was stale (SPEC §6, §12). Two read-only panes
+//! `ConflictDialog`: the modal shown when a save was stale (docs/USING.md, "Editing, and what
+//! happens on a conflict"). Two read-only panes
 //! with the differing lines marked, what a merge would leave, and four choices; focus starts on
 //! Reload, Tab stays inside, Escape closes with no action.
 
-use super::i18n_ctx::use_i18n;
 use crate::i18n::Msg;
-use crate::text::{diff_lines, LineTag};
+use crate::text::html::pane_html;
+use crate::ui::i18n_ctx::use_i18n;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -171,65 +172,6 @@ fn Pane(
     }
 }
 
-/// Marks where the panes first differ; the pane scrolls to it when the dialog opens.
-const FIRST_DIFF: &str = "<span class=\"pane-first-diff\"></span>";
-
-/// The HTML of the two panes, (mine, disk): each pane's exact text (its `textContent` is the text
-/// itself), with the lines only in mine wrapped as `diff-add` in the mine pane and the lines only
-/// on disk as `diff-del` in the disk pane. Built as one string per pane: a component per line
-/// would cost far more on a 10,000-line file.
-pub fn pane_html(mine: &str, disk: &str) -> (String, String) {
-    let mut mine_lines = mine.split_inclusive('\n');
-    let mut disk_lines = disk.split_inclusive('\n');
-    let mut mine_html = String::with_capacity(mine.len() + 64);
-    let mut disk_html = String::with_capacity(disk.len() + 64);
-    let mut seen_difference = false;
-    // The rows walk both texts in order: a same row is the next line of each, an add row the next
-    // of mine, a del row the next of disk.
-    for row in diff_lines(mine, disk) {
-        if row.tag != LineTag::Same && !seen_difference {
-            seen_difference = true;
-            mine_html.push_str(FIRST_DIFF);
-            disk_html.push_str(FIRST_DIFF);
-        }
-        match row.tag {
-            LineTag::Same => {
-                push_line(&mut mine_html, "", mine_lines.next());
-                push_line(&mut disk_html, "", disk_lines.next());
-            }
-            LineTag::Add => push_line(&mut mine_html, row.tag.class(), mine_lines.next()),
-            LineTag::Del => push_line(&mut disk_html, row.tag.class(), disk_lines.next()),
-        }
-    }
-    (mine_html, disk_html)
-}
-
-fn push_line(html: &mut String, class: &str, line: Option<&str>) {
-    let Some(line) = line else { return };
-    if class.is_empty() {
-        push_escaped(html, line);
-    } else {
-        html.push_str("<span class=\"pane-line ");
-        html.push_str(class);
-        html.push_str("\">");
-        push_escaped(html, line);
-        html.push_str("</span>");
-    }
-}
-
-/// Appends `text` escaped for HTML element content.
-pub(crate) fn push_escaped(html: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            _ => html.push(c),
-        }
-    }
-}
-
 /// Scrolls `pane` so its first difference sits near the top, a few lines of context above it.
 #[cfg(feature = "hydrate")]
 fn scroll_to_first_difference(pane: &web_sys::HtmlElement) {
@@ -265,30 +207,3 @@ fn keep_focus_inside(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::Keyboard
 
 #[cfg(not(feature = "hydrate"))]
 fn keep_focus_inside<D, E>(_dialog: &D, _ev: &E) {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn panes_mark_their_own_side_and_keep_the_exact_text() {
-        let (mine, disk) = pane_html("a\n<b>\nc\n", "a\nx & y\nc\n");
-        assert_eq!(
-            mine,
-            "a\n<span class=\"pane-first-diff\"></span><span class=\"pane-line diff-add\">&lt;b&gt;\n</span>c\n"
-        );
-        assert_eq!(
-            disk,
-            "a\n<span class=\"pane-first-diff\"></span><span class=\"pane-line diff-del\">x &amp; y\n</span>c\n"
-        );
-    }
-
-    #[test]
-    fn identical_panes_have_no_marks_and_a_missing_final_newline_stays_missing() {
-        assert_eq!(pane_html("a\nb", "a\nb"), ("a\nb".to_owned(), "a\nb".to_owned()));
-        let (mine, disk) = pane_html("a\nb\nc", "a\nc");
-        assert_eq!(mine, "a\n<span class=\"pane-first-diff\"></span><span class=\"pane-line diff-add\">b\n</span>c");
-        assert_eq!(disk, "a\n<span class=\"pane-first-diff\"></span>c");
-        assert_eq!(pane_html("", ""), (String::new(), String::new()));
-    }
-}
