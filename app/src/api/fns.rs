@@ -60,7 +60,7 @@ pub async fn create_artifact(kind: ArtifactType, request: CreateRequest) -> Resu
 
 #[server(prefix = "/_fn", endpoint = "save_artifact", input = JsonPost, output = JsonPost)]
 pub async fn save_artifact(kind: ArtifactType, name: String, request: UpdateRequest) -> Result<SavedBody, ApiError> {
-    answer(backend()?.update(kind, name, request, false).await)
+    answer(backend()?.update(kind, name, request).await)
 }
 
 #[server(prefix = "/_fn", endpoint = "delete_artifact", input = JsonPost, output = JsonPost)]
