@@ -1,5 +1,6 @@
-//! The REST door (SPEC §3): routes under `/api/context`, strict bodies, status codes. Thin:
-//! validation of the wire format here, everything else in `app::api::backend::Backend`.
+//! The REST door (docs/API.md, "Conventions"): routes under `/api/context`, strict bodies, status
+//! codes. Thin: validation of the wire format here, everything else in
+//! `app::api::backend::Backend`.
 
 use app::api::backend::Backend;
 use app::api::parse::{

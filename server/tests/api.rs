@@ -1,4 +1,4 @@
-//! SPEC §1–§4 over real HTTP: each test runs against the real binary on a temp root.
+//! docs/API.md's "Artifacts" over real HTTP: each test runs against the real binary on a temp root.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;

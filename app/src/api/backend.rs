@@ -19,7 +19,8 @@ use tokio::sync::watch;
 #[derive(Clone, Debug)]
 pub struct Backend {
     store: Arc<Store>,
-    /// First 12 hex digits of SHA-256 of the resolved project root (SPEC §6 draft key).
+    /// First 12 hex digits of SHA-256 of the resolved project root (the draft key:
+    /// docs/USING.md, "Editing, and what happens on a conflict").
     project_id: Arc<str>,
     canonical_root: Arc<str>,
     /// The writes running now and whether new ones are let in: shutdown waits for the first
@@ -126,8 +127,9 @@ impl Backend {
         tokio::time::timeout(limit, idle).await.unwrap_or(false)
     }
 
-    /// Removes crashed writers' temp files (§4). Call once the port is bound, so a second
-    /// instance that fails to start never touches another live process's files.
+    /// Removes crashed writers' temp files (docs/DECISIONS.md, "Temp sweeps"). Call once the port
+    /// is bound, so a second instance that fails to start never touches another live process's
+    /// files.
     pub async fn sweep_stale_temps(&self) -> usize {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || store.sweep_stale_temps()).await.unwrap_or(0)
@@ -299,7 +301,7 @@ impl Backend {
         .await
     }
 
-    // ---- Sync to agent runtimes (SPEC §15) ----------------------------------------------------
+    // ---- Sync to agent runtimes (docs/API.md, "Sync to agent runtimes") ---------------------
 
     /// The list with runtime statuses: canonical artifacts, then the names only runtimes have.
     pub async fn listing(

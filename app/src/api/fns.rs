@@ -96,7 +96,7 @@ pub async fn restore_trash(id: String) -> Result<CreatedBody, ApiError> {
     }
 }
 
-// ---- Sync to agent runtimes (SPEC §15) --------------------------------------------------------
+// ---- Sync to agent runtimes (docs/API.md, "Sync to agent runtimes") -------------------------
 
 #[server(prefix = "/_fn", endpoint = "sync_artifacts", input = JsonPost, output = JsonPost)]
 pub async fn sync_artifacts(kind: ArtifactType) -> Result<super::types::SyncReportBody, ApiError> {

@@ -1,5 +1,6 @@
-//! The draft stashed in `sessionStorage` before a conflict is shown (SPEC §6): its key and its
-//! JSON shape. Pure (de)serialisation here; the browser side is `ui::draft`.
+//! The draft stashed in `sessionStorage` before a conflict is shown
+//! (docs/USING.md, "Editing, and what happens on a conflict"): its key and its JSON shape. Pure
+//! (de)serialisation here; the browser side is `ui::draft`.
 
 use serde::{Deserialize, Serialize};
 
