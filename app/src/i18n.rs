@@ -1,5 +1,6 @@
-//! English and Korean texts (SPEC §7). The table is generated from `locales/*.json` by
-//! `build.rs`, which refuses to build when the locales differ in keys or placeholders.
+//! English and Korean texts (docs/ARCHITECTURE.md, "Where else"). The table is generated from
+//! `locales/*.json` by `build.rs`, which refuses to build when the locales differ in keys or
+//! placeholders.
 
 use serde::{Deserialize, Serialize};
 

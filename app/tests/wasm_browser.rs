@@ -111,7 +111,7 @@ fn diff_banner_rows_have_classes_and_prefixes() {
     assert_eq!((rows[1].tag.class(), rows[1].tag.prefix()), ("diff-add", "+"));
 }
 
-// ---- Merge in the conflict dialog ----
+// ---- Merge in the conflict dialog (docs/DECISIONS.md, "Merge in the conflict dialog") ----
 
 /// A document where the two sides edit far apart (clean) or the same words (conflicts).
 const MERGE_BASE: &str = "# Review\n\nCheck the diff.\nRun the tests.\n\nBe kind.\n";
@@ -185,7 +185,7 @@ async fn merge_panel_decides_counts_and_applies() {
     use app::ui::editor::merge_panel::MergePanel;
     use leptos::prelude::*;
     // The same word changed two ways in two places: two conflicts (different words of one line
-    // would merge cleanly, §11).
+    // would merge cleanly: docs/DECISIONS.md, "Three-way merge").
     let mine = MERGE_BASE.replace("# Review", "# Code review").replace("Be kind.", "Be patient.");
     let theirs = MERGE_BASE.replace("# Review", "# Careful review").replace("Be kind.", "Be brief.");
     let parts = RwSignal::new(Some(merge3_parts(MERGE_BASE, &mine, &theirs)));

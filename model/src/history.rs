@@ -1,4 +1,5 @@
-//! The vocabulary of history (SPEC §13): why bytes were kept, and what an entry id looks like.
+//! The vocabulary of history (docs/API.md, "History"): why bytes were kept, and what an entry id
+//! looks like.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The three artifact types and where their working files live (SPEC §1).
+//! The three artifact types and where their working files live (docs/USING.md, "Next to memtomem").
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,5 @@
-//! The one vocabulary of ctxgate (SPEC §1–§3): artifact kinds, the name rule and the version tokens.
+//! The one vocabulary of ctxgate (docs/API.md, "Conventions"): artifact kinds, the name rule, the
+//! version tokens and history ids, plus UTC date arithmetic (`time`).
 //! `store`, the API types and the browser all use these, so each field rule exists exactly once.
 //! No dependencies but serde: it compiles to wasm as it is.
 

@@ -1,4 +1,4 @@
-//! The artifact name rule (SPEC §1), checked before any filesystem access.
+//! The artifact name rule (docs/API.md, "Conventions"), checked before any filesystem access.
 
 /// Longest accepted name, in bytes (all accepted characters are ASCII).
 pub const MAX_NAME_LEN: usize = 64;

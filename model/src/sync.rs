@@ -1,5 +1,5 @@
-//! The vocabulary of sync (SPEC §15): how a runtime's copy of an artifact relates to the
-//! canonical one. The words are memtomem's, and appear as they are in JSON.
+//! The vocabulary of sync (docs/API.md, "Sync to agent runtimes"): how a runtime's copy of an
+//! artifact relates to the canonical one. The words are memtomem's, and appear as they are in JSON.
 
 use serde::{Deserialize, Serialize};
 

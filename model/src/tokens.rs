@@ -1,4 +1,5 @@
-//! Version tokens (SPEC §2): the nanosecond mtime and the SHA-256 etag, each with its one parser.
+//! Version tokens (docs/API.md, "Conventions"): the nanosecond mtime and the SHA-256 etag, each
+//! with its one parser.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

@@ -1,7 +1,8 @@
-//! Rendering canonical artifacts for the agent runtimes (SPEC §15), byte for byte as memtomem
-//! 0.6.12 does: its frontmatter reader, the per-runtime field rules, the TOML and YAML shapes,
-//! the skill fan-out surface and the runtime table. Pure: no IO, so the store (which does the
-//! reading, locking and writing) and the tests share exactly one copy of every rule.
+//! Rendering canonical artifacts for the agent runtimes
+//! (docs/USING.md, "Sync to the agent runtimes"), byte for byte as memtomem 0.6.12 does: its
+//! frontmatter reader, the per-runtime field rules, the TOML and YAML shapes, the skill fan-out
+//! surface and the runtime table. Pure: no IO, so the store (which does the reading, locking and
+//! writing) and the tests share exactly one copy of every rule.
 
 pub mod agents;
 pub mod commands;

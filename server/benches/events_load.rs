@@ -1,7 +1,7 @@
-//! Live-change figures (SPEC §14): latency from an external write to the `changed` event on the
-//! wire (median / p95 of 500), and the server's CPU and RSS with 50 open event streams while a
-//! writer changes one file 20 times a second for 30 s. Loopback only, bounded; prints figures,
-//! asserts nothing about speed.
+//! Live-change figures (docs/DECISIONS.md, "Live changes"): latency from an external write to the
+//! `changed` event on the wire (median / p95 of 500), and the server's CPU and RSS with 50 open
+//! event streams while a writer changes one file 20 times a second for 30 s. Loopback only,
+//! bounded; prints figures, asserts nothing about speed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench binary: a panic is the failure report
 
 mod common;

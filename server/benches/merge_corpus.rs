@@ -1,12 +1,13 @@
-//! Merge corpus (SPEC §11): concurrent edits of realistic Markdown agent files, merged by ctxgate's
-//! `merge3` and by `git merge-file -p --diff3`. For each engine it prints the share of mergeable scenarios
-//! merged exactly, the silent wrong merges (a clean result that is not the expected text, or a clean
-//! result where a conflict was required) and the true conflicts reported; then it times `merge3` on a
-//! 10,000-line file. Exits non-zero only if `merge3` merges something wrongly without a conflict.
+//! Merge corpus (docs/DECISIONS.md, "Three-way merge"): concurrent edits of realistic Markdown agent
+//! files, merged by ctxgate's `merge3` and by `git merge-file -p --diff3`. For each engine it prints the
+//! share of mergeable scenarios merged exactly, the silent wrong merges (a clean result that is not the
+//! expected text, or a clean result where a conflict was required) and the true conflicts reported; then
+//! it times `merge3` on a 10,000-line file. Exits non-zero only if `merge3` merges something wrongly
+//! without a conflict.
 //!
 //! The "insert/2 edits" and "delete/2 edits" kinds (one side adds a line above, or deletes, a line the
-//! other side edits, next to an edit of the following line) must conflict per §11; a silent merge of one
-//! is listed with whether its text even matches what applying both sides would give.
+//! other side edits, next to an edit of the following line) must conflict by those rules; a silent
+//! merge of one is listed with whether its text even matches what applying both sides would give.
 //!
 //! Run: `cargo bench -p server --bench merge_corpus`
 
@@ -830,7 +831,9 @@ fn main() -> ExitCode {
         if ours.add(s, Some(&ours_outcome)) {
             let why = match (&s.expected, &s.intended) {
                 (Some(_), _) => "text is not the expected merge",
-                (None, Some(intended)) if *intended == ours_outcome.text => "clean where §11 requires a conflict",
+                (None, Some(intended)) if *intended == ours_outcome.text => {
+                    "clean where the merge rules require a conflict"
+                }
                 (None, Some(_)) => "text is not the intended merge",
                 (None, None) => "no clean merge exists",
             };

@@ -1,4 +1,4 @@
-//! Command line (SPEC §10, §11).
+//! Command line (docs/USING.md, "Start it" and "With git").
 
 use crate::logging::LogFormat;
 use clap::{Parser, Subcommand};

@@ -1,5 +1,5 @@
-//! `GET /api/context/events` (SPEC §14): the watcher's events as server-sent events, fanned out
-//! with a broadcast channel. Not a Leptos streaming server function: those are
+//! `GET /api/context/events` (docs/API.md, "Live changes"): the watcher's events as server-sent
+//! events, fanned out with a broadcast channel. Not a Leptos streaming server function: those are
 //! `application/octet-stream` (the compression layer would buffer them) with no framing and no
 //! reconnect. At most [`MAX_STREAMS`] at once (503 `busy` beyond) and [`MAX_STREAMS_PER_CLIENT`]
 //! per client IP address (429 `too_many_streams` beyond), so one client cannot take every stream

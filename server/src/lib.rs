@@ -24,9 +24,10 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use security::Security;
 use std::net::SocketAddr;
 
-/// Leptos options for the built site: the output name is fixed (SPEC §10), the site root comes
-/// from `LEPTOS_SITE_ROOT` (default `target/site`), the page's asset URLs from `assets`, and
-/// `--addr` wins over the site address.
+/// Leptos options for the built site: the output name is fixed
+/// (docs/DECISIONS.md, "One binary, access log"), the site root comes from `LEPTOS_SITE_ROOT`
+/// (default `target/site`), the page's asset URLs from `assets`, and `--addr` wins over the site
+/// address.
 pub fn leptos_options(addr: SocketAddr, assets: &assets::Source) -> LeptosOptions {
     let mut options = get_configuration(None)
         .map(|conf| conf.leptos_options)

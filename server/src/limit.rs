@@ -1,5 +1,5 @@
-//! One request-body limit for the whole router (SPEC §3): 4 MiB, on REST and server functions
-//! alike, answered with the 413 `too_large` envelope before any handler parses the body.
+//! One request-body limit for the whole router (docs/USING.md, "Limits"): 4 MiB, on REST and server
+//! functions alike, answered with the 413 `too_large` envelope before any handler parses the body.
 //! axum's per-extractor default (2 MiB) is switched off in `router`, so this is the only limit.
 
 use app::api::ApiError;

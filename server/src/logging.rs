@@ -1,6 +1,6 @@
-//! tracing to stderr (SPEC §8): `RUST_LOG` respected, `info` by default, colours only on a
-//! terminal, `--log-format json` for one JSON object per line. The writer is stderr itself
-//! (blocking), so the audit line is out before the response is sent.
+//! tracing to stderr (docs/USING.md, "Start it"): `RUST_LOG` respected, `info` by default, colours
+//! only on a terminal, `--log-format json` for one JSON object per line. The writer is stderr
+//! itself (blocking), so the audit line is out before the response is sent.
 
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;

@@ -1,6 +1,6 @@
-//! SPEC §9 as tower layers over every route (REST, server functions, pages, assets): the Host
-//! check against DNS rebinding, the cross-origin check against CSRF, the token, and the response
-//! headers. A refused request never reaches a handler, so nothing is written.
+//! docs/API.md's "Who may call" as tower layers over every route (REST, server functions, pages,
+//! assets): the Host check against DNS rebinding, the cross-origin check against CSRF, the token,
+//! and the response headers. A refused request never reaches a handler, so nothing is written.
 
 use app::api::ApiError;
 use axum::extract::{Request, State};
@@ -111,7 +111,8 @@ pub async fn guard(State(security): State<Security>, request: Request, next: Nex
     if !security.host_allowed(host) {
         return forbidden("this Host is not served here (use localhost or 127.0.0.1, or start with --allowed-host)");
     }
-    // The event stream is a GET, but another site must not be able to listen to it either (§14).
+    // The event stream is a GET, but another site must not be able to listen to it either
+    // (docs/API.md, "Who may call").
     let writes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     if writes || request.uri().path() == crate::events::PATH {
         if let Some(site) = header_str(headers, header::HeaderName::from_static("sec-fetch-site")) {

@@ -1,4 +1,4 @@
-//! SPEC §1–§4 over real HTTP: each test runs against the real binary on a temp root.
+//! docs/API.md's "Artifacts" over real HTTP: each test runs against the real binary on a temp root.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;
@@ -611,5 +611,80 @@ fn a_file_with_a_nul_opens_read_only() {
     // The API still serves the exact bytes, and nothing was written.
     let (status, body) = json(server.get("/api/context/skills/nul"));
     assert_eq!((status, body["content"].as_str()), (200, Some("before\0after\n")));
+    assert_eq!(snapshot(server.root()), before);
+}
+
+/// The path is judged before the query and the body, on every route that has both: an unknown
+/// type is 404 and a bad name 400 whatever the body holds (malformed, the wrong content type, a
+/// `dry_run`), and a bad history or trash id is 422 naming `id` (docs/API.md, "History").
+#[test]
+fn the_path_is_refused_before_the_body() {
+    let server = Server::start();
+    let (mtime, _) = create(&server, "skills", "ok", "x\n");
+    let before = snapshot(server.root());
+    let put_raw = |url: &str, content_type: Option<&str>, body: &str| {
+        let request = server.client.put(server.url(url)).body(body.to_owned());
+        match content_type {
+            Some(content_type) => request.header("content-type", content_type),
+            None => request,
+        }
+        .send()
+        .unwrap()
+    };
+    for name in ["-x", "..%2Fx", "a%00b"] {
+        let url = format!("/api/context/skills/{name}");
+        for (content_type, body) in [
+            (Some("application/json"), "not json"),
+            (Some("application/json"), r#"{"content":5,"mtime_ns":"1"}"#),
+            (Some("application/json"), r#"{"content":"x","mtime_ns":"1","restored_from":"../x"}"#),
+            (Some("text/plain"), r#"{"content":"x","mtime_ns":"1"}"#),
+            (None, ""),
+        ] {
+            let resp = put_raw(&url, content_type, body);
+            assert_refused(&server, resp, 400, "invalid_name", &before);
+        }
+        for action in ["sync", "import"] {
+            for (query, body) in [("?dry_run=true", json!({})), ("", json!({"dry_run": true})), ("", json!([1]))] {
+                let resp = server.post(&format!("{url}/{action}{query}"), &body);
+                assert_refused(&server, resp, 400, "invalid_name", &before);
+            }
+        }
+        // A bad name and a bad id: the name is judged first.
+        let resp = server.get(&format!("{url}/history/..%2Fx"));
+        assert_refused(&server, resp, 400, "invalid_name", &before);
+    }
+    // An unknown type comes before the name and the body.
+    let resp = put_raw("/api/context/widgets/-x", Some("application/json"), "not json");
+    assert_refused(&server, resp, 404, "not_found", &before);
+    let resp = server.post("/api/context/widgets/sync?dry_run=true", &json!([1]));
+    assert_refused(&server, resp, 404, "not_found", &before);
+    // A valid name with a bad body is the body's 422 (so the 400s above were the name's).
+    let resp = put_raw("/api/context/skills/ok", Some("application/json"), "not json");
+    assert_refused(&server, resp, 422, "validation", &before);
+    let resp = server.put("/api/context/skills/ok", &json!({"content": "x", "mtime_ns": mtime, "restored_from": "x"}));
+    let body = assert_refused(&server, resp, 422, "validation", &before);
+    assert_eq!(body["field"], "restored_from", "{body}");
+    // Ids: the exact envelope, for a history entry and a trash item.
+    let rule = "id must be 20 digits, '-', 8 lowercase hex digits";
+    let expected = json!({"status": "error", "error_kind": "validation", "field": "id", "reason": rule});
+    for (status, body) in [
+        json(server.get("/api/context/skills/ok/history/..%2Fx")),
+        json(server.get("/api/context/skills/ok/history/00000000000000000001-ABCDEF01")),
+        json(server.post("/api/context/trash/nope/restore", &json!({}))),
+    ] {
+        assert_eq!((status, &body), (422, &expected));
+    }
+    // The server functions keep the same order and the same refusals.
+    let call = |function: &str, args: serde_json::Value| {
+        json(server.client.post(server.url(&format!("/_fn/{function}"))).json(&args).send().unwrap())
+    };
+    let (status, body) = call("get_history_entry", json!({"kind": "skills", "name": "-x", "id": "../x"}));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.get("InvalidName").is_some(), "{body}");
+    let invalid_id = json!({"Invalid": {"field": "id", "reason": rule}});
+    let (status, body) = call("get_history_entry", json!({"kind": "skills", "name": "ok", "id": "../x"}));
+    assert_eq!((status, &body), (422, &invalid_id));
+    let (status, body) = call("restore_trash", json!({"id": "../x"}));
+    assert_eq!((status, &body), (422, &invalid_id));
     assert_eq!(snapshot(server.root()), before);
 }

@@ -1,5 +1,5 @@
-//! Live changes on disk (SPEC §14) against the real binary and real files: what reaches
-//! `GET /api/context/events`, and what must not.
+//! Live changes on disk (docs/API.md, "Live changes") against the real binary and real files: what
+//! reaches `GET /api/context/events`, and what must not.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;

@@ -1,4 +1,5 @@
-//! History and trash over real HTTP (SPEC §13): every byte ctxgate replaces or removes comes back.
+//! History and trash over real HTTP (docs/API.md, "History"): every byte ctxgate replaces or
+//! removes comes back.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;

@@ -1,8 +1,8 @@
-//! "Nobody's work is ever lost" under real concurrency (SPEC §4): several ctxgate processes on
-//! one root, writers that follow memtomem's lock protocol, writers that ignore it and rename over
-//! the file, names that alias one file, creates racing external creates, sweeps, deletes through
-//! shared folders. Every test here failed on the code before the fix (`CTXGATE_BIN` runs the suite
-//! against another build).
+//! "Nobody's work is ever lost" under real concurrency (docs/USING.md, "Next to memtomem"): several
+//! ctxgate processes on one root, writers that follow memtomem's lock protocol, writers that ignore
+//! it and rename over the file, names that alias one file, creates racing external creates, sweeps,
+//! deletes through shared folders. Every test here failed on the code before the fix (`CTXGATE_BIN`
+//! runs the suite against another build).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;

@@ -1,5 +1,6 @@
-//! SPEC §9 over real HTTP: every refusal answers 403 in the envelope and leaves the project tree
-//! byte-for-byte unchanged; the same requests from the app's own origin succeed.
+//! docs/API.md's "Who may call" over real HTTP: every refusal answers 403 in the envelope and
+//! leaves the project tree byte-for-byte unchanged; the same requests from the app's own origin
+//! succeed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;

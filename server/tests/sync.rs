@@ -1,8 +1,9 @@
-//! Sync to the agent runtimes (SPEC §15) over real HTTP: the answers, the statuses in the list,
-//! nothing lost when sync replaces a hand-edited runtime file, import's first-wins order and
-//! reason codes, the refusal to write through a runtime folder that leads out of the project,
-//! and one writer at a time per runtime file (memtomem's runtime lock). That the bytes written
-//! are memtomem's is proven against memtomem's own output in store/tests/sync_golden.rs.
+//! Sync to the agent runtimes (docs/API.md, "Sync to agent runtimes") over real HTTP: the answers,
+//! the statuses in the list, nothing lost when sync replaces a hand-edited runtime file, import's
+//! first-wins order and reason codes, the refusal to write through a runtime folder that leads out
+//! of the project, and one writer at a time per runtime file (memtomem's runtime lock). That the
+//! bytes written are memtomem's is proven against memtomem's own output in
+//! store/tests/sync_golden.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

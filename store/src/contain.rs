@@ -1,6 +1,6 @@
 //! The one containment check: every folder the store writes into, or reads another program's
 //! files from, is resolved here and proven to lie inside its allowed root (docs/ARCHITECTURE.md,
-//! "Allowed roots"). Nothing else decides where a write may go.
+//! the "nothing lost" table's allowed-root row). Nothing else decides where a write may go.
 //!
 //! | root | what | checked by |
 //! |---|---|---|

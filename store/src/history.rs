@@ -1,10 +1,11 @@
-//! History and trash (SPEC §13): every byte ctxgate replaces or removes is kept first.
+//! History and trash (docs/DECISIONS.md, "History and trash"): every byte ctxgate replaces or
+//! removes is kept first.
 //!
 //! Layout under the history folder (default `<root>/.memtomem/.ctxgate/history/`):
 //! ```text
 //! .gitignore                          "*": git ignores all of it with no setup
 //! <type>/<name>/<id>.<reason>.<etag>  one entry: the replaced bytes, nothing else
-//! <type>/<name>/<id>.<reason>.<etag>.<runtime>   a runtime's file replaced by sync (§15)
+//! <type>/<name>/<id>.<reason>.<etag>.<runtime>   a runtime's file replaced by sync
 //! <type>/<name>/runtime-trees/<id>.<runtime>/    a runtime's skill folder as sync found it
 //! trash/<id>/meta.json                {type, name, deleted_at}
 //! trash/<id>/folder | trash/<id>/flat.md   the artifact as it was (folder moved whole)

@@ -1,4 +1,4 @@
-//! Where artifacts live on disk (SPEC §1).
+//! Where artifacts live on disk (docs/USING.md, "Next to memtomem").
 
 use model::Kind;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
-//! ctxgate's canonical store: the on-disk layout of SPEC §1, the version tokens of §2 and the
-//! guarded atomic write of §4. No HTTP and no Leptos here: the REST handlers and the server
-//! functions are thin doors onto [`Store`].
+//! ctxgate's canonical store: the on-disk layout (docs/USING.md, "Next to memtomem"), the version
+//! tokens and the guarded atomic write (docs/ARCHITECTURE.md, "One Save"). No HTTP and no Leptos
+//! here: the REST handlers and the server functions are thin doors onto [`Store`].
 
 mod contain;
 mod history;
@@ -29,7 +29,8 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// How long a writer waits for another writer of the same artifact before giving up (§4 step 3).
+/// How long a writer waits for another writer of the same artifact before giving up
+/// (docs/USING.md, "Limits").
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// Skill folders are walked for `files` at most this deep / this many entries, so a huge or
@@ -96,10 +97,12 @@ pub struct Saved {
 pub struct Update<'a> {
     pub content: &'a str,
     pub base_mtime_ns: MtimeNs,
-    /// When given, staleness is decided by content hash and the mtime is only advisory (§2).
+    /// When given, staleness is decided by content hash and the mtime is only advisory
+    /// (docs/API.md, "`PUT /api/context/{type}/{name}` — save").
     pub base_etag: Option<&'a Etag>,
     pub force: bool,
-    /// With `force`: the disk version the user saw; a newer one refuses the force (§3).
+    /// With `force`: the disk version the user saw; a newer one refuses the force (`seen_etag`,
+    /// the same section of docs/API.md).
     pub seen_etag: Option<&'a Etag>,
     /// The new content is a history entry brought back: the replaced version is kept with
     /// reason `restore` instead of `save`.
@@ -264,7 +267,8 @@ impl Store {
         let folder = layout::folder_path(&self.memtomem, kind, name);
         match fs::create_dir(&folder) {
             Ok(()) => {}
-            // A folder without a working file is not an artifact yet (§1): fill it.
+            // A folder without a working file is not an artifact yet
+            // (docs/DECISIONS.md, "A create into an existing folder"): fill it.
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => return Err(StoreError::AlreadyExists),
             Err(err) => return Err(err.into()),
@@ -279,7 +283,7 @@ impl Store {
         })
     }
 
-    /// The guarded write of SPEC §4.
+    /// The guarded write (docs/ARCHITECTURE.md, "One Save", step 4).
     pub fn update(&self, kind: Kind, name: &str, update: &Update<'_>) -> Result<Saved, StoreError> {
         validate_name(name)?;
         let located = locate(&self.memtomem, kind, name).ok_or(StoreError::NotFound)?;
@@ -307,7 +311,8 @@ impl Store {
             None => update.base_mtime_ns != current_mtime,
         };
         if stale && (!update.force || update.seen_etag.is_some_and(|seen| *seen != current_etag)) {
-            // Force never overwrites a version the user was not shown (§3 `seen_etag`).
+            // Force never overwrites a version the user was not shown (`seen_etag`,
+            // docs/API.md, "`PUT /api/context/{type}/{name}` — save").
             return Err(StoreError::Stale { current_mtime_ns: current_mtime });
         }
         let replaced = history::Version { bytes: &current, etag: &current_etag, mtime: current_mtime };
@@ -481,8 +486,8 @@ impl Store {
         Ok(held)
     }
 
-    /// Both locks of one artifact (§4 step 3): in-process by resolved path, then memtomem's
-    /// name lock in `type_dir`.
+    /// Both locks of one artifact (docs/ARCHITECTURE.md, "One Save", step 4): in-process by
+    /// resolved path, then memtomem's name lock in `type_dir`.
     fn lock(&self, key: &Path, type_dir: &Path, name: &str) -> Result<lock::Held, StoreError> {
         self.locks.acquire(key, &lock::name_lock_path(type_dir, name), DEFAULT_LOCK_WAIT).map_err(|err| match err {
             LockError::Busy => StoreError::Busy,
@@ -547,7 +552,8 @@ fn skill_files(folder: &Path) -> Vec<String> {
                 break;
             }
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
-            // Lock files (`.versions.json.lock`, …) and temp files are not part of a skill (§1).
+            // Lock files (`.versions.json.lock`, …) and temp files are not part of a skill
+            // (docs/DECISIONS.md, "Lock files").
             let lock_file = name.starts_with('.') && name.ends_with(".lock");
             if write::is_temp_name(&name) || lock_file || (depth == 0 && name == Kind::Skills.folder_file()) {
                 continue;

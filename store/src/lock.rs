@@ -1,8 +1,8 @@
-//! The artifact locks of SPEC §4 step 3: first an in-process lock keyed by the working file's
-//! resolved path (two names that reach one file through symlinks share it), then memtomem's
-//! cross-process name lock, `flock(LOCK_EX)` on `.memtomem/<type>/.<name>.lock`, which memtomem
-//! and every other ctxgate process take too. Both waits share one deadline, and both are fair:
-//! a waiter queues (parking_lot's mutex, a blocking flock) rather than polls.
+//! The artifact locks (docs/ARCHITECTURE.md, "One Save", step 4): first an in-process lock keyed by
+//! the working file's resolved path (two names that reach one file through symlinks share it), then
+//! memtomem's cross-process name lock, `flock(LOCK_EX)` on `.memtomem/<type>/.<name>.lock`, which
+//! memtomem and every other ctxgate process take too. Both waits share one deadline, and both are
+//! fair: a waiter queues (parking_lot's mutex, a blocking flock) rather than polls.
 
 use parking_lot::{Mutex, RawMutex};
 use std::collections::HashMap;

@@ -1,6 +1,7 @@
-//! memtomem's own per-artifact versions (SPEC §13): a force save over a stale folder-layout agent
-//! or command freezes the overwritten text as memtomem's next `versions/vN.md` plus a
-//! `versions.json` row, so memtomem's Versions panel shows what ctxgate overwrote.
+//! memtomem's own per-artifact versions (docs/USING.md, "Next to memtomem"): a force save over a
+//! stale folder-layout agent or command freezes the overwritten text as memtomem's next
+//! `versions/vN.md` plus a `versions.json` row, so memtomem's Versions panel shows what ctxgate
+//! overwrote.
 //!
 //! The store is memtomem's (0.6.x), shared on disk:
 //! ```text

@@ -1,7 +1,8 @@
-//! Sync to the agent runtimes (SPEC §15): memtomem's "push" (canonical → `.claude/`, `.gemini/`,
-//! `.codex/`, `.agents/`, `.kimi/`), its per-runtime statuses and diff, and its "pull" (import,
-//! in `sync/import.rs`). What is written is byte for byte what memtomem 0.6.12 writes (the rules
-//! live in the `runtimes` crate); the order of every answer's rows is memtomem's too.
+//! Sync to the agent runtimes (docs/DECISIONS.md, "Sync to agent runtimes"): memtomem's "push"
+//! (canonical → `.claude/`, `.gemini/`, `.codex/`, `.agents/`, `.kimi/`), its per-runtime statuses
+//! and diff, and its "pull" (import, in `sync/import.rs`). What is written is byte for byte what
+//! memtomem 0.6.12 writes (the rules live in the `runtimes` crate); the order of every answer's
+//! rows is memtomem's too.
 //!
 //! Where ctxgate differs on purpose:
 //! - a runtime file that sync replaces with different content is kept in history first (reason

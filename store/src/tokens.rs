@@ -1,4 +1,5 @@
-//! Reading version tokens (SPEC §2) off files: the nanosecond mtime and the SHA-256 etag.
+//! Reading version tokens (docs/API.md, "Conventions") off files: the nanosecond mtime and the
+//! SHA-256 etag.
 
 use model::{Etag, MtimeNs};
 use sha2::{Digest, Sha256};

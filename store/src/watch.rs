@@ -1,4 +1,5 @@
-//! Live changes on disk (SPEC §14): one watcher per process on `<root>/.memtomem/`.
+//! Live changes on disk (docs/DECISIONS.md, "Live changes"): one watcher per process on
+//! `<root>/.memtomem/`.
 //!
 //! File-system events are only hints: whatever the event kind (an editor renaming over the file,
 //! ctxgate's own swap, memtomem's temp + replace, a `touch`), the artifact's working file is read
@@ -283,7 +284,8 @@ impl Worker {
                 rescan = true;
                 continue;
             };
-            // Dot-entries (locks, temps, history) are never artifacts (§1).
+            // Dot-entries (locks, temps, history) are never artifacts
+            // (docs/DECISIONS.md, "Names starting with").
             if entry.starts_with('.') {
                 continue;
             }

@@ -1,6 +1,6 @@
-//! Crash safety (SPEC §4 step 8): a child process does guarded writes in a loop and is killed
-//! with SIGKILL at random moments; the file must always hold exactly one complete version, and
-//! the temp files a killed writer leaves are swept.
+//! Crash safety (docs/ARCHITECTURE.md, "One Save", step 5): a child process does guarded writes in
+//! a loop and is killed with SIGKILL at random moments; the file must always hold exactly one
+//! complete version, and the temp files a killed writer leaves are swept.
 //!
 //! What this proves: the replace is atomic with respect to the process dying (the rename/swap
 //! either happened or not; no torn file, no temp left unswept). What it cannot prove: durability

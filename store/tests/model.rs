@@ -1,8 +1,8 @@
-//! Model-based property test of the store (SPEC §2, §4): random sequences of create, guarded
-//! PUT (fresh or remembered tokens, etag or mtime mode, force on or off), delete and external
-//! writes (with and without keeping the mtime), checked against a plain in-memory model. After
-//! every step each file equals the model, every stale write without force was refused, and no
-//! temp file remains.
+//! Model-based property test of the store (docs/ARCHITECTURE.md, "One Save"): random sequences of
+//! create, guarded PUT (fresh or remembered tokens, etag or mtime mode, force on or off), delete
+//! and external writes (with and without keeping the mtime), checked against a plain in-memory
+//! model. After every step each file equals the model, every stale write without force was refused,
+//! and no temp file remains.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::map_entry)] // test code: a panic is the failure report
 
 use proptest::prelude::*;

@@ -7,7 +7,7 @@
 //! Compared exactly: paths, bytes, modes, statuses, reason codes and every row's order. Not
 //! compared: reason texts (ctxgate words its own and never shows absolute paths) and lock files.
 //! memtomem lists canonical files whose names break the name rule; ctxgate does not list them
-//! (SPEC §1), so those rows are left out of the list comparison.
+//! (docs/DECISIONS.md, "Listing"), so those rows are left out of the list comparison.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 use serde_json::Value;

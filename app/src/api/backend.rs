@@ -19,7 +19,8 @@ use tokio::sync::watch;
 #[derive(Clone, Debug)]
 pub struct Backend {
     store: Arc<Store>,
-    /// First 12 hex digits of SHA-256 of the resolved project root (SPEC §6 draft key).
+    /// First 12 hex digits of SHA-256 of the resolved project root (the draft key:
+    /// docs/USING.md, "Editing, and what happens on a conflict").
     project_id: Arc<str>,
     canonical_root: Arc<str>,
     /// The writes running now and whether new ones are let in: shutdown waits for the first
@@ -43,8 +44,9 @@ impl Drop for WriteSlot {
     }
 }
 
-/// Maps a store error; `name` is what the client sent (safe to echo once validated).
-fn api_error(err: StoreError, artifact_type: ArtifactType, name: &str, if_match: bool) -> ApiError {
+/// Maps a store error; `name` is what the client sent (safe to echo once validated). A stale write
+/// is `Conflict` for every door; REST answers it 412 when the version came in `If-Match`.
+fn api_error(err: StoreError, artifact_type: ArtifactType, name: &str) -> ApiError {
     match err {
         StoreError::InvalidName(reason) => ApiError::InvalidName { reason: reason.to_string() },
         StoreError::NotFound => ApiError::NotFound { what: format!("{} \"{name}\"", artifact_type.singular()) },
@@ -53,9 +55,6 @@ fn api_error(err: StoreError, artifact_type: ArtifactType, name: &str, if_match:
         }
         StoreError::Forbidden(reason) => ApiError::Forbidden { reason: reason.to_owned() },
         StoreError::NotText => ApiError::NotText,
-        StoreError::Stale { current_mtime_ns } if if_match => {
-            ApiError::PreconditionFailed { mtime_ns: current_mtime_ns }
-        }
         StoreError::Stale { current_mtime_ns } => ApiError::Conflict { mtime_ns: current_mtime_ns },
         StoreError::Busy => ApiError::Busy,
         StoreError::HistoryUnavailable(err) => {
@@ -128,8 +127,9 @@ impl Backend {
         tokio::time::timeout(limit, idle).await.unwrap_or(false)
     }
 
-    /// Removes crashed writers' temp files (§4). Call once the port is bound, so a second
-    /// instance that fails to start never touches another live process's files.
+    /// Removes crashed writers' temp files (docs/DECISIONS.md, "Temp sweeps"). Call once the port
+    /// is bound, so a second instance that fails to start never touches another live process's
+    /// files.
     pub async fn sweep_stale_temps(&self) -> usize {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || store.sweep_stale_temps()).await.unwrap_or(0)
@@ -164,7 +164,7 @@ impl Backend {
     pub async fn get(&self, artifact_type: ArtifactType, name: String) -> Result<ArtifactBody, ApiError> {
         let store = self.store.clone();
         blocking(move || {
-            let artifact = store.get(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            let artifact = store.get(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name))?;
             Ok(ArtifactBody {
                 name: artifact.name,
                 content: artifact.content,
@@ -181,7 +181,7 @@ impl Backend {
         self.write(move || {
             let saved = store
                 .create(artifact_type, &request.name, &request.content)
-                .map_err(|e| api_error(e, artifact_type, &request.name, false))?;
+                .map_err(|e| api_error(e, artifact_type, &request.name))?;
             Ok(CreatedBody {
                 name: saved.name,
                 canonical_path: saved.canonical_path,
@@ -192,14 +192,12 @@ impl Backend {
         .await
     }
 
-    /// The guarded write. `if_match` says the base etag came from an `If-Match` header, which
-    /// turns a stale answer into 412.
+    /// The guarded write; a stale version is `Conflict`.
     pub async fn update(
         &self,
         artifact_type: ArtifactType,
         name: String,
         request: UpdateRequest,
-        if_match: bool,
     ) -> Result<SavedBody, ApiError> {
         let store = self.store.clone();
         self.write(move || {
@@ -211,9 +209,7 @@ impl Backend {
                 seen_etag: request.seen_etag.as_ref(),
                 restored: request.restored_from.is_some(),
             };
-            let saved = store
-                .update(artifact_type, &name, &update)
-                .map_err(|e| api_error(e, artifact_type, &name, if_match))?;
+            let saved = store.update(artifact_type, &name, &update).map_err(|e| api_error(e, artifact_type, &name))?;
             Ok(SavedBody { name: saved.name, mtime_ns: saved.mtime_ns, etag: saved.etag })
         })
         .await
@@ -222,7 +218,7 @@ impl Backend {
     pub async fn delete(&self, artifact_type: ArtifactType, name: String) -> Result<DeletedBody, ApiError> {
         let store = self.store.clone();
         self.write(move || {
-            let deleted = store.delete(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            let deleted = store.delete(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name))?;
             Ok(DeletedBody { deleted: deleted.paths, trash_id: deleted.trash_id.map(|id| id.to_string()) })
         })
         .await
@@ -294,7 +290,7 @@ impl Backend {
             let item = store.history().trash_items().into_iter().find(|t| t.id == id);
             let (artifact_type, name) =
                 item.map(|t| (t.kind, t.name)).ok_or_else(|| ApiError::NotFound { what: "trash item".into() })?;
-            let saved = store.restore_trash(&id).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            let saved = store.restore_trash(&id).map_err(|e| api_error(e, artifact_type, &name))?;
             Ok(CreatedBody {
                 name: saved.name,
                 canonical_path: saved.canonical_path,
@@ -305,7 +301,7 @@ impl Backend {
         .await
     }
 
-    // ---- Sync to agent runtimes (SPEC §15) ----------------------------------------------------
+    // ---- Sync to agent runtimes (docs/API.md, "Sync to agent runtimes") ---------------------
 
     /// The list with runtime statuses: canonical artifacts, then the names only runtimes have.
     pub async fn listing(
@@ -314,7 +310,7 @@ impl Backend {
     ) -> Result<(Vec<ListEntry>, Vec<RuntimeOnlyEntry>), ApiError> {
         let store = self.store.clone();
         blocking(move || {
-            let items = store.listing(artifact_type).map_err(|e| api_error(e, artifact_type, "", false))?;
+            let items = store.listing(artifact_type).map_err(|e| api_error(e, artifact_type, ""))?;
             let states = |runtimes: Vec<(&'static str, store::SyncStatus)>| {
                 runtimes
                     .into_iter()
@@ -353,7 +349,7 @@ impl Backend {
         self.write(move || {
             let report = store
                 .sync(artifact_type, name.as_deref())
-                .map_err(|e| api_error(e, artifact_type, name.as_deref().unwrap_or(""), false))?;
+                .map_err(|e| api_error(e, artifact_type, name.as_deref().unwrap_or("")))?;
             Ok(SyncReportBody {
                 generated: report
                     .generated
@@ -382,8 +378,7 @@ impl Backend {
         store::validate_name(&name)?;
         let store = self.store.clone();
         blocking(move || {
-            let diff =
-                store.runtime_diff(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name, false))?;
+            let diff = store.runtime_diff(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name))?;
             Ok(DiffBody {
                 name: diff.name,
                 canonical_content: diff.canonical_content,
@@ -420,7 +415,7 @@ impl Backend {
                 StoreError::NotFound => ApiError::NotFound {
                     what: format!("runtime {} \"{}\"", artifact_type.singular(), name.as_deref().unwrap_or("")),
                 },
-                other => api_error(other, artifact_type, name.as_deref().unwrap_or(""), false),
+                other => api_error(other, artifact_type, name.as_deref().unwrap_or("")),
             })?;
             Ok(ImportReportBody {
                 imported: report

@@ -7,7 +7,7 @@ use super::types::MtimeNs;
 use serde::{Deserialize, Serialize};
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-/// The exact reason of a stale write (SPEC §3).
+/// The exact reason of a stale write (docs/API.md, "`PUT /api/context/{type}/{name}` — save").
 pub const STALE_REASON: &str = "File was modified by another process. Reload and retry.";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -48,7 +48,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("internal error; see the server log")]
     Internal,
-    /// History could not keep the bytes a write would replace, so nothing was changed (§13).
+    /// History could not keep the bytes a write would replace, so nothing was changed
+    /// (docs/DECISIONS.md, "History and trash").
     #[error("the history folder cannot be written (disk full or no permission), so nothing was changed")]
     HistoryUnavailable,
     /// The request never got a typed answer (network down, server gone, undecodable reply).

@@ -60,7 +60,7 @@ pub async fn create_artifact(kind: ArtifactType, request: CreateRequest) -> Resu
 
 #[server(prefix = "/_fn", endpoint = "save_artifact", input = JsonPost, output = JsonPost)]
 pub async fn save_artifact(kind: ArtifactType, name: String, request: UpdateRequest) -> Result<SavedBody, ApiError> {
-    answer(backend()?.update(kind, name, request, false).await)
+    answer(backend()?.update(kind, name, request).await)
 }
 
 #[server(prefix = "/_fn", endpoint = "delete_artifact", input = JsonPost, output = JsonPost)]
@@ -96,7 +96,7 @@ pub async fn restore_trash(id: String) -> Result<CreatedBody, ApiError> {
     }
 }
 
-// ---- Sync to agent runtimes (SPEC §15) --------------------------------------------------------
+// ---- Sync to agent runtimes (docs/API.md, "Sync to agent runtimes") -------------------------
 
 #[server(prefix = "/_fn", endpoint = "sync_artifacts", input = JsonPost, output = JsonPost)]
 pub async fn sync_artifacts(kind: ArtifactType) -> Result<super::types::SyncReportBody, ApiError> {

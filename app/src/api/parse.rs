@@ -1,6 +1,6 @@
-//! Strict parsing of REST request bodies (SPEC §3): no type coercion, and every refusal names
-//! the field to blame. serde's derive would refuse the same inputs but with messages that do not
-//! name the field, so the fields are taken from a `serde_json::Value` one by one.
+//! Strict parsing of REST request bodies (docs/API.md, "Conventions"): no type coercion, and every
+//! refusal names the field to blame. serde's derive would refuse the same inputs but with messages
+//! that do not name the field, so the fields are taken from a `serde_json::Value` one by one.
 
 use super::error::ApiError;
 use super::types::{CreateRequest, Etag, HistoryId, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE};
@@ -87,7 +87,7 @@ pub fn history_id(field: &str, text: &str) -> Result<HistoryId, ApiError> {
 }
 
 /// The etag named by the `If-Match` header lines: exactly one line holding exactly one strong tag
-/// `"<64 lowercase hex>"`. Two header lines are a list (RFC 9110 §5.3), never one tag.
+/// `"<64 lowercase hex>"`. Two header lines are a list (RFC 9110, section 5.3), never one tag.
 pub fn parse_if_match<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Result<Etag, ApiError> {
     let refuse = || ApiError::invalid("If-Match", "If-Match must be one strong tag: \"<64 lowercase hex digits>\"");
     let mut lines = lines.into_iter();

@@ -7,10 +7,11 @@ pub use model::{
     Etag, HistoryId, HistoryReason, Kind as ArtifactType, MtimeNs, NameError, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE,
 };
 
-/// The server-sent event stream of SPEC §14.
+/// The server-sent event stream (docs/API.md, "Live changes").
 pub const EVENTS_PATH: &str = "/api/context/events";
 
-/// The name rule of SPEC §1 (the one in `model`), for the browser to check names before sending.
+/// The name rule (docs/API.md, "Conventions"; the one in `model`), for the browser to check names
+/// before sending.
 pub fn name_problem(name: &str) -> Option<NameError> {
     model::validate_name(name).err()
 }
@@ -32,7 +33,8 @@ pub struct ListEntry {
     pub canonical_path: String,
     pub mtime_ns: MtimeNs,
     pub size: u64,
-    /// Each runtime's status for this artifact (SPEC §15), in memtomem's runtime order.
+    /// Each runtime's status for this artifact (docs/API.md, "Sync to agent runtimes"), in
+    /// memtomem's runtime order.
     #[serde(default)]
     pub runtimes: Vec<RuntimeState>,
 }
@@ -74,7 +76,8 @@ pub struct UpdateRequest {
     #[serde(default)]
     pub force: bool,
     /// With `force`: the etag of the disk version the user was shown; a newer disk version
-    /// refuses the force like a stale save (SPEC §3), so force never overwrites what nobody saw.
+    /// refuses the force like a stale save, so force never overwrites what nobody saw
+    /// (docs/API.md, "`PUT /api/context/{type}/{name}` — save").
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub seen_etag: Option<Etag>,
     /// The history entry this content was restored from (the editor's "Restore into editor"):
@@ -96,12 +99,13 @@ pub struct SavedBody {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeletedBody {
     pub deleted: Vec<String>,
-    /// The trash item holding what was deleted (§13); absent when nothing existed.
+    /// The trash item holding what was deleted (docs/API.md, "Recently deleted (trash)"); absent
+    /// when nothing existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trash_id: Option<String>,
 }
 
-/// One history entry (§13), newest first in [`HistoryList`].
+/// One history entry (docs/API.md, "History"), newest first in [`HistoryList`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntryBody {
     pub id: HistoryId,
@@ -168,7 +172,7 @@ impl Overview {
     }
 }
 
-// ---- Sync to agent runtimes (SPEC §15) ----------------------------------------------------------
+// ---- Sync to agent runtimes (docs/API.md, "Sync to agent runtimes") ---------------------------
 
 pub use model::SyncStatus;
 

@@ -1,4 +1,5 @@
-//! The line diff shown in the diff banner (SPEC §6): one row per line, tagged add / del / same.
+//! The line diff shown in the diff banner (docs/USING.md, "Editing, and what happens on a
+//! conflict"): one row per line, tagged add / del / same.
 
 use super::ops::DiffOp;
 use std::time::Duration;

@@ -1,6 +1,7 @@
-//! Line endings (SPEC §6): the textarea holds LF only (browsers turn CRLF and a lone CR into LF);
-//! a save changes only what the user changed. Lines the user did not touch keep their original
-//! ending byte for byte — CRLF, LF or a lone CR — and new lines take the file's dominant ending.
+//! Line endings (docs/ARCHITECTURE.md, "One Save", step 1): the textarea holds LF only (browsers
+//! turn CRLF and a lone CR into LF); a save changes only what the user changed. Lines the user did
+//! not touch keep their original ending byte for byte — CRLF, LF or a lone CR — and new lines take
+//! the file's dominant ending.
 
 use super::ops::DiffOp;
 use std::time::Duration;

@@ -1,8 +1,8 @@
-//! Three-way merge of a stale save (SPEC §11): `base` is what the editor loaded, `mine` the buffer,
-//! `theirs` the file on disk now. Lines are merged first (diff3); a region that both sides changed in place
-//! is merged again line by line, word by word, and whatever still overlaps becomes a diff3-style conflict
-//! block.
-//! Pure logic: no IO, no threads, no clock, so it runs in the browser too.
+//! Three-way merge of a stale save (docs/DECISIONS.md, "Three-way merge"): `base` is what the editor
+//! loaded, `mine` the buffer, `theirs` the file on disk now. Lines are merged first (diff3); a region that
+//! both sides changed in place is merged again line by line, word by word, and whatever still overlaps
+//! becomes a diff3-style conflict block. Pure logic: no IO, no threads, no clock, so it runs in the browser
+//! too.
 
 use super::ops::{changes, edits};
 
@@ -42,7 +42,7 @@ pub enum MergePart {
     Conflict { mine: String, base: String, theirs: String },
 }
 
-/// How the user settles one conflict in the merge panel (SPEC §12).
+/// How the user settles one conflict in the merge panel (docs/DECISIONS.md, "Merge in the conflict dialog").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
     Mine,
@@ -288,10 +288,11 @@ fn pairs_in_place(base: &[&str], side: &[&str]) -> bool {
 }
 
 /// Merges a line region both sides changed, line by line and word by word within each line; `None` means
-/// a conflict. Word edits must land on the line they were made on (SPEC §11), so the three versions must
-/// pair up line by line (`pairs_in_place`). Where a side adds or removes lines, a word diff is free to align
-/// the new line with parts of its neighbours (`- [ ] lint code` added above `- [ ] run tests` shares
-/// `- [ ] `) and so carry the other side's edit onto it: that stays a conflict.
+/// a conflict. Word edits must land on the line they were made on (docs/DECISIONS.md, "Three-way merge"),
+/// so the three versions must pair up line by line (`pairs_in_place`). Where a side adds or removes
+/// lines, a word diff is free to align the new line with parts of its neighbours (`- [ ] lint code` added
+/// above `- [ ] run tests` shares `- [ ] `) and so carry the other side's edit onto it: that stays a
+/// conflict.
 fn merge_lines(base: &[&str], mine: &[&str], theirs: &[&str]) -> Option<String> {
     if !pairs_in_place(base, mine) || !pairs_in_place(base, theirs) {
         return None;
@@ -760,8 +761,8 @@ mod tests {
         out
     }
 
-    /// The merge built by construction, or `None` where §11 demands a conflict (two different inserts at
-    /// one place, a delete against an edit, one slot edited two ways).
+    /// The merge built by construction, or `None` where the merge rules demand a conflict (two different
+    /// inserts at one place, a delete against an edit, one slot edited two ways).
     fn merged_ops(mine: &[LineOp], theirs: &[LineOp]) -> Option<String> {
         let mut out = String::new();
         for (k, (&m, &t)) in mine.iter().zip(theirs).enumerate() {
@@ -793,7 +794,7 @@ mod tests {
 
     /// Whether today's engine must merge cleanly: every group of touching line changes either comes from
     /// one side only, or holds only word edits. Inserts and deletes touching the other side's changes may
-    /// conflict (§11: an edit must not land on another line).
+    /// conflict (an edit must not land on another line).
     fn must_merge(mine: &[LineOp], theirs: &[LineOp]) -> bool {
         // (first base line, end, side, inserts or deletes a line)
         let mut hunks: Vec<(usize, usize, usize, bool)> = Vec::new();
@@ -828,8 +829,8 @@ mod tests {
 
     /// Whether `ops` hold a run of changed lines (no kept line inside) that removes as many lines as it adds
     /// while deleting or adding some. As text that is the run rewritten in place (delete line 1 and add a line
-    /// above line 2 = line 1 rewritten), which §11 merges word by word with the other side's edits of those
-    /// lines: the construction cannot be told from the text, so such plans are left out.
+    /// above line 2 = line 1 rewritten), which the merge rules merge word by word with the other side's edits
+    /// of those lines: the construction cannot be told from the text, so such plans are left out.
     fn reads_as_rewrite(ops: &[LineOp]) -> bool {
         let (mut removed, mut added, mut moves) = (0, 0, false);
         for op in ops {

@@ -1,8 +1,8 @@
-//! Import (memtomem's "pull", SPEC §15): runtime-only artifacts brought into `.memtomem/`.
-//! memtomem's order and rules: runtimes in their fixed order (agents and commands from Claude
-//! then Gemini, skills from all four), the first runtime to offer a name wins, and every refusal
-//! is a skip row with memtomem's reason code. Agents and Claude commands are copied byte for
-//! byte, Gemini commands converted back to Markdown, skill folders copied whole.
+//! Import (memtomem's "pull"; docs/API.md, "Sync to agent runtimes"): runtime-only artifacts
+//! brought into `.memtomem/`. memtomem's order and rules: runtimes in their fixed order (agents and
+//! commands from Claude then Gemini, skills from all four), the first runtime to offer a name wins,
+//! and every refusal is a skip row with memtomem's reason code. Agents and Claude commands are
+//! copied byte for byte, Gemini commands converted back to Markdown, skill folders copied whole.
 //!
 //! Overwriting (`overwrite: true`) an existing folder-layout agent or command keeps the old
 //! canonical twice: as memtomem's next `versions/vN.md` (as memtomem does) and in ctxgate's

@@ -9,10 +9,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::fs;
 
 impl Store {
-    /// The list of SPEC §15: every artifact of the type (as [`Store::list`], without memtomem's
-    /// staging leftovers) with its runtime statuses, then the names only runtimes have, in the
-    /// order memtomem reports them. Statuses are keyed as in memtomem: an agent or command whose
-    /// frontmatter names it differently is reported under that name.
+    /// The list (docs/API.md, "`GET /api/context/{type}` — list"): every artifact of the type (as
+    /// [`Store::list`], without memtomem's staging leftovers) with its runtime statuses, then the
+    /// names only runtimes have, in the order memtomem reports them. Statuses are keyed as in
+    /// memtomem: an agent or command whose frontmatter names it differently is reported under that
+    /// name.
     pub fn listing(&self, kind: Kind) -> Result<Vec<ListedItem>, StoreError> {
         let mut by_name: Vec<(String, Vec<(&'static str, SyncStatus)>)> = Vec::new();
         let mut position: HashMap<String, usize> = HashMap::new();
