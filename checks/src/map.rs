@@ -1,0 +1,70 @@
+//! The frontmatter's top-level keys, read strictly (YAML) or, for commands that are not strict
+//! YAML, the way Claude Code reads them: one `key: value` per line.
+
+use crate::yaml::{self, Node, Pos, Scalar};
+use crate::Report;
+use model::Kind;
+
+#[derive(Debug, Default)]
+pub struct Fields {
+    /// Top-level keys in file order: the key's place and its value.
+    pub entries: Vec<(String, Pos, Node)>,
+}
+
+impl Fields {
+    /// The value of `key` (the last one, as YAML readers that allow duplicates keep it).
+    pub fn get(&self, key: &str) -> Option<(Pos, &Node)> {
+        self.entries.iter().rev().find(|(k, ..)| k == key).map(|(_, at, node)| (*at, node))
+    }
+}
+
+pub fn read(report: &mut Report, text: &str, first_line: u32) -> Option<Fields> {
+    let parsed = match yaml::parse(text, first_line) {
+        Ok(parsed) => parsed,
+        Err(err) if report.kind == Kind::Commands => {
+            report.add("command-yaml-strict", err.at, err.message);
+            return Some(lenient(text, first_line));
+        }
+        Err(err) => {
+            report.add("frontmatter-yaml", err.at, err.message);
+            return None;
+        }
+    };
+    for dup in &parsed.duplicates {
+        report.add("frontmatter-duplicate-key", dup.at, format!("`{}`", dup.key));
+    }
+    match parsed.root {
+        None => Some(Fields::default()),
+        Some(Node::Map(entries, _)) => Some(Fields {
+            entries: entries
+                .into_iter()
+                .filter_map(|e| {
+                    let key = e.key.as_scalar()?;
+                    Some((key.text.clone(), key.at, e.value))
+                })
+                .collect(),
+        }),
+        Some(other) => {
+            report.add("frontmatter-not-map", other.at(), format!("it is {}", other.describe()));
+            None
+        }
+    }
+}
+
+/// `key: rest of the line` for each unindented line; the value is the raw text.
+fn lenient(text: &str, first_line: u32) -> Fields {
+    let mut fields = Fields::default();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = first_line.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else { continue };
+        let trimmed = value.trim_start();
+        let column = key.chars().count() + 1 + (value.chars().count() - trimmed.chars().count()) + 1;
+        let at = Pos { line: line_no, column: u32::try_from(column).unwrap_or(u32::MAX) };
+        let value = Node::Scalar(Scalar { text: trimmed.trim_end().to_owned(), plain: true, tag: None, at });
+        fields.entries.push((key.trim().to_owned(), Pos { line: line_no, column: 1 }, value));
+    }
+    fields
+}
