@@ -28,9 +28,32 @@ pub enum Command {
     /// become diff3-style conflict blocks. Usable as a git merge driver:
     /// `ctxgate merge %A %O %B -o %A`.
     Merge(MergeArgs),
+    /// Check every artifact (or the TYPE/NAME ones given) against the rules of the Agent Skills
+    /// specification and of each runtime (docs/CHECKS.md). Exit status: 0 without errors
+    /// (warnings allowed), 1 with at least one error, 2 when it could not run.
+    Check(CheckArgs),
     /// One store call on the main thread, for the fault enumeration (`server/tests/faults.rs`).
     #[command(hide = true)]
     Op(crate::op::OpArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Project root; artifacts live under <root>/.memtomem/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// `text`: `path:line:column: severity: message [rule]` lines; `json`: one object.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Only these artifacts, as `skills/NAME`, `agents/NAME` or `commands/NAME`.
+    #[arg(value_name = "TYPE/NAME")]
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

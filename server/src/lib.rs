@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod assets;
+pub mod check;
 pub mod cli;
 pub mod events;
 pub mod limit;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
                 ExitCode::from(255)
             }
         },
+        Command::Check(args) => server::check::run(&args),
         Command::Op(args) => server::op::run(&args),
     }
 }

@@ -4,9 +4,10 @@
 
 use app::api::backend::Backend;
 use app::api::parse::{
-    dry_run_refused, history_id, parse_create, parse_if_match, parse_import, parse_sync, parse_update,
+    dry_run_refused, history_id, parse_check, parse_create, parse_if_match, parse_import, parse_sync, parse_update,
     query_asks_dry_run,
 };
+use app::api::types::CheckRequest;
 use app::api::{ApiError, ArtifactType, CreateRequest, HistoryId, ImportRequest, UpdateRequest};
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
@@ -46,6 +47,8 @@ pub fn routes(backend: Backend) -> Router {
         .route("/api/context/{type}/{name}/sync", post(sync_one))
         .route("/api/context/{type}/{name}/import", post(import_one))
         .route("/api/context/{type}/{name}/diff", get(diff))
+        .route("/api/context/{type}/{name}/check", get(check))
+        .route("/api/context/check", post(check_text))
         .route("/api/context/{type}/{name}/history", get(history))
         .route("/api/context/{type}/{name}/history/{id}", get(history_entry))
         .route("/api/context/trash", get(trash))
@@ -168,6 +171,12 @@ impl StrictBody for CreateRequest {
 impl StrictBody for UpdateRequest {
     fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
         parse_update(bytes)
+    }
+}
+
+impl StrictBody for CheckRequest {
+    fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
+        parse_check(bytes)
     }
 }
 
@@ -377,4 +386,16 @@ async fn import_one(
 
 async fn diff(State(backend): State<Backend>, path: ArtifactPath) -> Result<Response, ApiError> {
     Ok(Json(backend.diff(path.kind, path.name).await?).into_response())
+}
+
+async fn check(State(backend): State<Backend>, path: ArtifactPath) -> Result<Response, ApiError> {
+    Ok(Json(backend.check(path.kind, path.name).await?).into_response())
+}
+
+/// Checks unsaved text: nothing is read or written, so no blocking-pool hop.
+async fn check_text(
+    State(backend): State<Backend>,
+    JsonBody(request): JsonBody<CheckRequest>,
+) -> Result<Response, ApiError> {
+    Ok(Json(backend.check_text(&request)?).into_response())
 }

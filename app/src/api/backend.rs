@@ -4,9 +4,9 @@
 
 use super::error::ApiError;
 use super::types::{
-    ArtifactBody, ArtifactType, CreateRequest, CreatedBody, DeletedBody, DiffBody, DroppedBody, GeneratedBody,
+    ArtifactBody, ArtifactType, CheckBody, CheckRequest, CheckSummary, CreateRequest, CreatedBody, DeletedBody, DiffBody, DroppedBody, GeneratedBody,
     HistoryContent, HistoryEntryBody, HistoryId, HistoryList, ImportReportBody, ImportRequest, ImportSkippedBody,
-    ImportedBody, ListEntry, Overview, ReplacedBody, RuntimeDiffBody, RuntimeOnlyEntry, RuntimeState, SavedBody,
+    ImportedBody, ListEntry, NotLoadableBody, Overview, ReplacedBody, RuntimeDiffBody, RuntimeOnlyEntry, RuntimeState, SavedBody,
     SkippedBody, SyncReportBody, TrashItemBody, TrashList, UpdateRequest,
 };
 use sha2::{Digest, Sha256};
@@ -42,6 +42,36 @@ impl Drop for WriteSlot {
     fn drop(&mut self) {
         self.0.send_modify(|gate| gate.running -= 1);
     }
+}
+
+/// The files sync just wrote that their runtime will not load: each Markdown file is checked as
+/// that runtime reads it (a skill's `SKILL.md`, an agent's or command's rendered file). TOML and
+/// YAML renderings are memtomem's own formats and are not checked.
+fn not_loadable(store: &Store, kind: ArtifactType, generated: &[store::Generated]) -> Vec<NotLoadableBody> {
+    let mut out = Vec::new();
+    for row in generated {
+        let Some(target) = runtimes::runtimes(kind).iter().find(|rt| rt.label == row.runtime) else { continue };
+        let path = store.root().join(&row.path);
+        let (name, file) = if kind == ArtifactType::Skills {
+            (path.file_name(), path.join(runtimes::skills::MANIFEST))
+        } else if target.suffix == ".md" {
+            (path.file_stem(), path.clone())
+        } else {
+            continue;
+        };
+        let Some(name) = name.and_then(|n| n.to_str()).map(str::to_owned) else { continue };
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let diagnostics = checks::check(kind, &name, &text);
+        let rules = checks::refused_by(&diagnostics, target.vendor);
+        if !rules.is_empty() {
+            out.push(NotLoadableBody {
+                runtime: row.runtime.clone(),
+                name,
+                rules: rules.into_iter().map(str::to_owned).collect(),
+            });
+        }
+    }
+    out
 }
 
 /// Maps a store error; `name` is what the client sent (safe to echo once validated). A stale write
@@ -320,13 +350,21 @@ impl Backend {
             let (mut entries, mut runtime_only) = (Vec::new(), Vec::new());
             for item in items {
                 match item.entry {
-                    Some(row) => entries.push(ListEntry {
-                        name: row.name,
-                        canonical_path: row.canonical_path,
-                        mtime_ns: row.mtime_ns,
-                        size: row.size,
-                        runtimes: states(item.runtimes),
-                    }),
+                    Some(row) => {
+                        // A file that cannot be read now has nothing to check; its row still lists.
+                        let checks = match store.get(artifact_type, &row.name) {
+                            Ok(artifact) => CheckSummary::of(&checks::check(artifact_type, &row.name, &artifact.content)),
+                            Err(_) => CheckSummary::default(),
+                        };
+                        entries.push(ListEntry {
+                            name: row.name,
+                            canonical_path: row.canonical_path,
+                            mtime_ns: row.mtime_ns,
+                            size: row.size,
+                            runtimes: states(item.runtimes),
+                            checks,
+                        })
+                    }
                     None => runtime_only.push(RuntimeOnlyEntry {
                         kind: artifact_type,
                         name: item.name,
@@ -350,6 +388,7 @@ impl Backend {
             let report = store
                 .sync(artifact_type, name.as_deref())
                 .map_err(|e| api_error(e, artifact_type, name.as_deref().unwrap_or("")))?;
+            let not_loadable = not_loadable(&store, artifact_type, &report.generated);
             Ok(SyncReportBody {
                 generated: report
                     .generated
@@ -367,10 +406,23 @@ impl Backend {
                     .map(|s| SkippedBody { runtime: s.runtime, reason: s.reason, reason_code: s.reason_code })
                     .collect(),
                 replaced: report.replaced.into_iter().map(replaced_body).collect(),
+                not_loadable,
                 canonical_root,
             })
         })
         .await
+    }
+
+    /// The checks over one saved artifact (docs/API.md, "Checks").
+    pub async fn check(&self, artifact_type: ArtifactType, name: String) -> Result<CheckBody, ApiError> {
+        let artifact = self.get(artifact_type, name).await?;
+        Ok(CheckBody { diagnostics: checks::check(artifact_type, &artifact.name, &artifact.content) })
+    }
+
+    /// The checks over unsaved text; the name must be one the store would accept.
+    pub fn check_text(&self, request: &CheckRequest) -> Result<CheckBody, ApiError> {
+        store::validate_name(&request.name)?;
+        Ok(CheckBody { diagnostics: checks::check(request.kind, &request.name, &request.content) })
     }
 
     /// Each runtime's copy of one artifact against the canonical one.

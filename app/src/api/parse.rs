@@ -3,7 +3,7 @@
 //! that do not name the field, so the fields are taken from a `serde_json::Value` one by one.
 
 use super::error::ApiError;
-use super::types::{CreateRequest, Etag, HistoryId, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE};
+use super::types::{ArtifactType, CheckRequest, CreateRequest, Etag, HistoryId, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE};
 use serde_json::{Map, Value};
 
 fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
@@ -54,6 +54,18 @@ fn optional_etag(map: &Map<String, Value>, field: &str, rule: &str) -> Result<Op
 pub fn parse_create(body: &[u8]) -> Result<CreateRequest, ApiError> {
     let map = object(body)?;
     Ok(CreateRequest { name: required_string(&map, "name")?, content: required_string(&map, "content")? })
+}
+
+/// `{type, name, content}`: the type by its plural word, as in URLs.
+pub fn parse_check(body: &[u8]) -> Result<CheckRequest, ApiError> {
+    let map = object(body)?;
+    let kind = match map.get("type") {
+        Some(Value::String(word)) => ArtifactType::from_plural(word),
+        Some(_) => None,
+        None => return Err(ApiError::invalid("type", "type is required")),
+    }
+    .ok_or_else(|| ApiError::invalid("type", "type must be skills, agents or commands"))?;
+    Ok(CheckRequest { kind, name: required_string(&map, "name")?, content: required_string(&map, "content")? })
 }
 
 /// `{content, mtime_ns, etag?, force?}`

@@ -37,6 +37,58 @@ pub struct ListEntry {
     /// memtomem's runtime order.
     #[serde(default)]
     pub runtimes: Vec<RuntimeState>,
+    /// The checks' verdict on the working file (docs/CHECKS.md).
+    #[serde(default)]
+    pub checks: CheckSummary,
+}
+
+// ---- Checks (docs/API.md, "Checks") -------------------------------------------------------------
+
+pub use checks::{Counts, Diagnostic, Severity};
+
+/// A list row's checks: errors and warnings counted, and the first message for a tooltip.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckSummary {
+    pub errors: u32,
+    pub warnings: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+}
+
+impl CheckSummary {
+    pub fn of(diagnostics: &[Diagnostic]) -> CheckSummary {
+        let Counts { errors, warnings } = checks::counts(diagnostics);
+        // Errors first: the tooltip names the worst problem.
+        let first = diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .or_else(|| diagnostics.first())
+            .map(|d| format!("line {}: {}", d.line, d.message));
+        CheckSummary { errors, warnings, first }
+    }
+}
+
+/// `POST /api/context/check` request: unsaved text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRequest {
+    #[serde(rename = "type")]
+    pub kind: ArtifactType,
+    pub name: String,
+    pub content: String,
+}
+
+/// `GET /api/context/{type}/{name}/check` and `POST /api/context/check`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckBody {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A file sync wrote that its runtime will not load, and the rules it breaks there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotLoadableBody {
+    pub runtime: String,
+    pub name: String,
+    pub rules: Vec<String>,
 }
 
 /// `GET /api/context/{type}/{name}`.
@@ -235,6 +287,9 @@ pub struct SyncReportBody {
     pub dropped: Vec<DroppedBody>,
     pub skipped: Vec<SkippedBody>,
     pub replaced: Vec<ReplacedBody>,
+    /// Files written that their runtime will not load (docs/CHECKS.md).
+    #[serde(default)]
+    pub not_loadable: Vec<NotLoadableBody>,
     pub canonical_root: String,
 }
 

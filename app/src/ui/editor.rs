@@ -6,6 +6,7 @@
 //! full flow (docs/ARCHITECTURE.md, "One Save, from the button to the disk and back").
 
 mod act;
+mod checks_panel;
 pub mod conflict;
 mod diff_banner;
 mod disk_notice;

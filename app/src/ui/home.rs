@@ -5,7 +5,7 @@
 use super::errors::error_text;
 use super::i18n_ctx::use_i18n;
 use super::live::{use_live_events, LiveEvent};
-use super::sync::{RuntimeBadges, RuntimeOnlyRow, SyncAllButton, SyncButton};
+use super::sync::{CheckBadge, RuntimeBadges, RuntimeOnlyRow, SyncAllButton, SyncButton};
 use super::time::format_mtime;
 use super::toast::{use_toasts, ToastKind};
 use super::words::type_msg;
@@ -193,6 +193,7 @@ fn OverviewTables(
                                                     <li>
                                                         <a href=href>{entry.name.clone()}</a>
                                                         <RuntimeBadges states=entry.runtimes.clone() />
+                                                        <CheckBadge summary=entry.checks.clone() />
                                                         <time title=i18n.t(Msg::Modified)>{format_mtime(entry.mtime_ns.0)}</time>
                                                         <SyncButton kind name=entry.name.clone() on_done=reread />
                                                         <button

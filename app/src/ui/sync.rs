@@ -43,8 +43,21 @@ pub fn sync_toast(lang: Lang, what: &str, report: &SyncReportBody) -> (ToastKind
         text.push(' ');
         text += &lang.format(Msg::SyncSkipped, &[("count", &report.skipped.len().to_string()), ("reasons", &reasons)]);
     }
-    let kind =
-        if report.replaced.is_empty() && report.skipped.is_empty() { ToastKind::Success } else { ToastKind::Warning };
+    if !report.not_loadable.is_empty() {
+        let items = report
+            .not_loadable
+            .iter()
+            .map(|n| format!("{} ({})", n.name, runtime_name(runtime_vendor(&n.runtime))))
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push(' ');
+        text += &lang.format(Msg::ChecksSyncNotLoadable, &[("items", &items)]);
+    }
+    let kind = if report.replaced.is_empty() && report.skipped.is_empty() && report.not_loadable.is_empty() {
+        ToastKind::Success
+    } else {
+        ToastKind::Warning
+    };
     (kind, text)
 }
 
@@ -75,6 +88,26 @@ pub fn announce_sync(i18n: I18n, toasts: Toasts, what: &str, result: &Result<Syn
             lang.format(Msg::SyncFailed, &[("what", what), ("reason", &error_text(lang, err))]),
         ),
     }
+}
+
+/// A list row's checks (docs/CHECKS.md): errors and warnings counted, the first message as the
+/// tooltip. Nothing for a clean file.
+#[component]
+pub fn CheckBadge(summary: crate::api::types::CheckSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let (errors, warnings) = (summary.errors, summary.warnings);
+    (errors + warnings > 0).then(|| {
+        let class = if errors > 0 { "check-badge has-errors" } else { "check-badge has-warnings" };
+        let label = move || {
+            i18n.lang().format(Msg::ChecksCount, &[("errors", &errors.to_string()), ("warnings", &warnings.to_string())])
+        };
+        view! {
+            <span class=class data-errors=errors.to_string() data-warnings=warnings.to_string() title=summary.first.unwrap_or_default()>
+                <span aria-hidden="true">{format!("✗ {errors} ⚠ {warnings}")}</span>
+                <span class="visually-hidden">{label}</span>
+            </span>
+        }
+    })
 }
 
 /// One item's statuses, one badge per runtime in memtomem's order:
@@ -243,6 +276,7 @@ mod tests {
             dropped: vec![],
             skipped: vec![],
             replaced: vec![],
+            not_loadable: vec![],
             canonical_root: "/p/.memtomem".into(),
         }
     }
@@ -279,6 +313,16 @@ mod tests {
         );
         let (_, ko) = sync_toast(Lang::Ko, "에이전트", &mixed);
         assert!(ko.contains("기록"), "{ko}");
+
+        let mut refused = report();
+        refused.not_loadable.push(crate::api::types::NotLoadableBody {
+            runtime: "codex_skills".into(),
+            name: "My_Skill".into(),
+            rules: vec!["skill-name-chars".into()],
+        });
+        let (kind, text) = sync_toast(Lang::En, "Skills", &refused);
+        assert_eq!(kind, ToastKind::Warning);
+        assert!(text.ends_with("Written, but not loadable: My_Skill (Codex)"), "{text}");
     }
 
     #[test]

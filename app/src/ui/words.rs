@@ -42,6 +42,65 @@ pub fn runtime_name(vendor: &str) -> &str {
     }
 }
 
+/// A runtime id of the checks (docs/CHECKS.md) as its product is called, for sentences such as
+/// "Claude Code will not load this".
+pub fn runtime_product(id: &str) -> &'static str {
+    match id {
+        "claude" => "Claude Code",
+        "gemini" => "Gemini CLI",
+        "codex" => "Codex",
+        "kimi" => "Kimi",
+        "opencode" => "OpenCode",
+        "copilot" => "Copilot",
+        "qwen" => "Qwen Code",
+        "cursor" => "Cursor",
+        "agents-spec" => "Agent Skills spec",
+        _ => "?",
+    }
+}
+
+/// A check rule in the user's language (`None` for an id this build does not know).
+pub fn rule_msg(id: &str) -> Option<Msg> {
+    Some(match id {
+        "frontmatter-missing" => Msg::RuleFrontmatterMissing,
+        "frontmatter-bom" => Msg::RuleFrontmatterBom,
+        "frontmatter-first-line" => Msg::RuleFrontmatterFirstLine,
+        "frontmatter-unclosed" => Msg::RuleFrontmatterUnclosed,
+        "frontmatter-yaml" => Msg::RuleFrontmatterYaml,
+        "frontmatter-not-map" => Msg::RuleFrontmatterNotMap,
+        "frontmatter-duplicate-key" => Msg::RuleFrontmatterDuplicateKey,
+        "skill-name-missing" => Msg::RuleSkillNameMissing,
+        "skill-name-chars" => Msg::RuleSkillNameChars,
+        "skill-name-hyphens" => Msg::RuleSkillNameHyphens,
+        "skill-name-length" => Msg::RuleSkillNameLength,
+        "skill-name-folder" => Msg::RuleSkillNameFolder,
+        "skill-description-missing" => Msg::RuleSkillDescriptionMissing,
+        "skill-description-length" => Msg::RuleSkillDescriptionLength,
+        "skill-description-angle" => Msg::RuleSkillDescriptionAngle,
+        "skill-field-type" => Msg::RuleSkillFieldType,
+        "skill-compatibility-length" => Msg::RuleSkillCompatibilityLength,
+        "skill-compatibility-empty" => Msg::RuleSkillCompatibilityEmpty,
+        "skill-metadata-map" => Msg::RuleSkillMetadataMap,
+        "skill-metadata-values" => Msg::RuleSkillMetadataValues,
+        "skill-allowed-tools-list" => Msg::RuleSkillAllowedToolsList,
+        "skill-unknown-key" => Msg::RuleSkillUnknownKey,
+        "skill-claude-value" => Msg::RuleSkillClaudeValue,
+        "skill-body-length" => Msg::RuleSkillBodyLength,
+        "agent-name-missing" => Msg::RuleAgentNameMissing,
+        "agent-description-missing" => Msg::RuleAgentDescriptionMissing,
+        "agent-name-format" => Msg::RuleAgentNameFormat,
+        "agent-name-case" => Msg::RuleAgentNameCase,
+        "agent-unknown-key" => Msg::RuleAgentUnknownKey,
+        "agent-value" => Msg::RuleAgentValue,
+        "agent-dropped" => Msg::RuleAgentDropped,
+        "command-yaml-strict" => Msg::RuleCommandYamlStrict,
+        "command-unknown-key" => Msg::RuleCommandUnknownKey,
+        "command-value" => Msg::RuleCommandValue,
+        "command-dropped" => Msg::RuleCommandDropped,
+        _ => return None,
+    })
+}
+
 /// `in sync` → `in_sync`: the badge's `data-status`.
 pub fn status_code(status: SyncStatus) -> &'static str {
     match status {
@@ -97,6 +156,17 @@ mod tests {
             SyncStatus::InvalidName,
         ] {
             assert_eq!(status_code(status), status.word().replace(' ', "_"));
+        }
+    }
+
+    #[test]
+    fn every_rule_has_its_words_and_every_runtime_its_name() {
+        for rule in checks::RULES {
+            let msg = rule_msg(rule.id).unwrap_or_else(|| panic!("no words for {}", rule.id));
+            assert_eq!(Lang::En.text(msg), rule.what, "{}", rule.id);
+            for runtime in rule.runtimes {
+                assert_ne!(runtime_product(runtime), "?", "{runtime}");
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! a transition of [`EditorState`] (`state.rs`), whose outs [`Act`] carries out.
 
 use super::act::Act;
+use super::checks_panel::{jump_to_line, ChecksPanel, SaveWarning};
 use super::conflict::{ConflictDialog, ConflictView};
 use super::diff_banner::DiffBanner;
 use super::disk_notice::DiskNoticeView;
@@ -49,6 +50,14 @@ pub fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> 
     let placed = Memo::new(move |_| state.with(|s| s.doc.placed));
     let buffer = Memo::new(move |_| state.with(|s| s.doc.buffer.clone()));
     let saves = Memo::new(move |_| state.with(|s| s.saves));
+    // The checks follow the text as it is typed; a check of a 500-line skill costs well under a
+    // frame (docs/CHECKS.md, "Figures").
+    let diagnostics = {
+        let name = name.clone();
+        Memo::new(move |_| buffer.with(|text| checks::check(kind, &name, text)))
+    };
+    let line_count = Memo::new(move |_| buffer.with(|text| text.split('\n').count()));
+    let gutter_ref = NodeRef::<leptos::html::Pre>::new();
     let diff_against = Memo::new(move |_| state.with(|s| s.diff_against.clone()));
     let notice = Memo::new(move |_| state.with(|s| s.notice.as_ref().map(|n| matches!(n, DiskNotice::Removed))));
     let merge_parts = Memo::new(move |_| {
@@ -146,9 +155,20 @@ pub fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> 
             <label for="editor-content" class="content-label">{i18n.t(Msg::Content)}</label>
             // The value is written only when the app places text (`Doc::placed`), never as the
             // user types: on a large file a write costs ~250 ms.
+            <div class="text-with-gutter">
+            // Line numbers for the checks' lines; lines do not wrap, so each number is its line.
+            <pre class="gutter" aria-hidden="true" node_ref=gutter_ref>
+                {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
+            </pre>
             <textarea
                 id="editor-content"
                 spellcheck="false"
+                wrap="off"
+                on:scroll=move |ev| {
+                    if let Some(gutter) = gutter_ref.get_untracked() {
+                        gutter.set_scroll_top(event_target::<leptos::web_sys::Element>(&ev).scroll_top());
+                    }
+                }
                 prop:value=move || {
                     // `get`, not `track`: a memo that was never read never subscribes to its
                     // source, so tracking alone would never hear of a new placement.
@@ -162,6 +182,8 @@ pub fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> 
             >
                 {ssr_text}
             </textarea>
+            </div>
+            <ChecksPanel diagnostics=diagnostics.into() on_jump=Callback::new(jump_to_line) />
             <div class="editor-actions">
                 <button type="button" class="primary" node_ref=act.save_ref disabled=move || save_blocked.get() on:click=move |_| save.run(())>
                     {i18n.t(Msg::Save)}
@@ -174,6 +196,7 @@ pub fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> 
                 >
                     {i18n.t(Msg::HistoryTitle)}
                 </button>
+                <SaveWarning diagnostics=diagnostics.into() />
             </div>
             // After a save, the item's runtime statuses and "Sync to runtimes".
             <SyncOffer kind name=name.clone() saved=saves unsaved=dirty />
