@@ -79,7 +79,9 @@ pub fn check(report: &mut Report, text: &str, file_name: &str, fields: Option<&F
             "permissionMode" if !value.as_str().is_some_and(|m| PERMISSION_MODES.contains(&m)) => {
                 Some("`permissionMode` is default, acceptEdits, plan, bypassPermissions, dontAsk or auto")
             }
-            "memory" if !value.as_str().is_some_and(|m| MEMORY.contains(&m)) => Some("`memory` is user, project or local"),
+            "memory" if !value.as_str().is_some_and(|m| MEMORY.contains(&m)) => {
+                Some("`memory` is user, project or local")
+            }
             "color" if !value.as_str().is_some_and(|c| COLORS.contains(&c)) => {
                 Some("`color` is red, blue, green, yellow, purple, orange, pink or cyan")
             }

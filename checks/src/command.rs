@@ -33,11 +33,13 @@ pub fn check(report: &mut Report, text: &str, file_name: &str, fields: Option<&F
         let lenient_bool = |v: &crate::yaml::Node| {
             v.as_scalar().is_some_and(|s| s.ty() == Type::Bool || matches!(s.text.as_str(), "true" | "false"))
         };
+        if matches!(key.as_str(), "disable-model-invocation" | "user-invocable") && !lenient_bool(value) {
+            report.add("command-flag-type", value.at(), format!("`{key}`"));
+        }
         let problem = match key.as_str() {
             "model" if !value.as_str().is_some_and(agent::claude_model) => {
                 Some("`model` is sonnet, opus, haiku, inherit or a full model id")
             }
-            "disable-model-invocation" | "user-invocable" if !lenient_bool(value) => Some("this flag is true or false"),
             "context" if value.as_str() != Some("fork") => Some("`context` can only be `fork`"),
             _ => None,
         };

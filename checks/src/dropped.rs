@@ -26,7 +26,11 @@ pub fn check(report: &mut Report, rule: &'static str, text: &str, name: &str, fi
             continue;
         }
         let lost: Vec<String> = if canonical(report.kind).contains(&key.as_str()) {
-            renders.iter().filter(|(_, dropped)| dropped.contains(&key.as_str())).map(|(v, _)| (*v).to_owned()).collect()
+            renders
+                .iter()
+                .filter(|(_, dropped)| dropped.contains(&key.as_str()))
+                .map(|(v, _)| (*v).to_owned())
+                .collect()
         } else {
             targets.iter().map(|rt| rt.vendor.to_owned()).collect()
         };

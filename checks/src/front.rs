@@ -22,10 +22,18 @@ pub struct Front<'a> {
     pub block: Block,
     /// The text after the closing fence (all of it when there is no block).
     pub body: &'a str,
+    /// Fence lines with spaces or tabs after the `---`.
+    pub spaced_fences: Vec<u32>,
+    /// No fence closes the block, but this indented `---` line does for lenient readers.
+    pub indented_close: Option<u32>,
 }
 
 fn is_fence(line: &str) -> bool {
     line.trim_end_matches([' ', '\t', '\r']) == "---"
+}
+
+fn is_spaced(line: &str) -> bool {
+    line.trim_end_matches('\r').ends_with([' ', '\t'])
 }
 
 fn line_no(index: usize) -> u32 {
@@ -51,20 +59,38 @@ pub fn split(text: &str) -> Front<'_> {
     }
     let line = |i: usize| offsets.get(i).map(|&(s, e)| &rest[s..e]);
     let blank_lines = offsets.iter().take_while(|&&(s, e)| rest[s..e].trim().is_empty()).count();
-    let missing = Front { bom, blank_lines: 0, block: Block::Missing, body: rest };
+    let missing = Front {
+        bom,
+        blank_lines: 0,
+        block: Block::Missing,
+        body: rest,
+        spaced_fences: Vec::new(),
+        indented_close: None,
+    };
     match line(blank_lines) {
         Some(first) if is_fence(first) => {}
         _ => return missing,
     }
     let open = blank_lines;
-    let Some(close) = (open + 1..offsets.len()).find(|&i| line(i).is_some_and(is_fence)) else {
-        return Front {
-            bom,
-            blank_lines: u32::try_from(blank_lines).unwrap_or(u32::MAX),
-            block: Block::Unclosed { line: line_no(open) },
-            body: "",
-        };
+    let strict = (open + 1..offsets.len()).find(|&i| line(i).is_some_and(is_fence));
+    let indented = || (open + 1..offsets.len()).find(|&i| line(i).is_some_and(|l| l.trim() == "---"));
+    let (close, indented_close) = match strict {
+        Some(close) => (close, None),
+        None => match indented() {
+            Some(close) => (close, Some(line_no(close))),
+            None => {
+                return Front {
+                    bom,
+                    blank_lines: u32::try_from(blank_lines).unwrap_or(u32::MAX),
+                    block: Block::Unclosed { line: line_no(open) },
+                    body: "",
+                    spaced_fences: Vec::new(),
+                    indented_close: None,
+                }
+            }
+        },
     };
+    let spaced_fences = [open, close].into_iter().filter(|&i| line(i).is_some_and(is_spaced)).map(line_no).collect();
     let mut yaml = String::new();
     for i in open + 1..close {
         yaml.push_str(line(i).unwrap_or("").trim_end_matches('\r'));
@@ -76,6 +102,8 @@ pub fn split(text: &str) -> Front<'_> {
         blank_lines: u32::try_from(blank_lines).unwrap_or(u32::MAX),
         block: Block::Closed { yaml, first_line: line_no(open + 1), body_line: line_no(close + 1) },
         body: &rest[body_start..],
+        spaced_fences,
+        indented_close,
     }
 }
 
@@ -103,6 +131,18 @@ mod tests {
         assert_eq!(split("---\nname: a\n").block, Block::Unclosed { line: 1 });
         assert_eq!(split("# title\n---\n").block, Block::Missing);
         assert_eq!(split("").block, Block::Missing);
+    }
+
+    #[test]
+    fn spaced_and_indented_fences_are_seen() {
+        let front = split("---  \nname: a\n  ---\nbody\n");
+        assert_eq!(front.spaced_fences, vec![1]);
+        assert_eq!(front.indented_close, Some(3));
+        assert_eq!(front.block, Block::Closed { yaml: "name: a\n".into(), first_line: 2, body_line: 4 });
+        // A real fence later wins over an indented one (a literal block holding `  ---`).
+        let front = split("---\nd: |\n  ---\n---\n");
+        assert_eq!(front.indented_close, None);
+        assert_eq!(front.block, Block::Closed { yaml: "d: |\n  ---\n".into(), first_line: 2, body_line: 5 });
     }
 
     #[test]

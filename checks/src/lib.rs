@@ -91,7 +91,13 @@ impl Report {
     }
 
     /// Adds a diagnostic naming exactly `runtimes`.
-    pub(crate) fn add_for(&mut self, id: &'static str, at: yaml::Pos, detail: impl Into<String>, runtimes: Vec<String>) {
+    pub(crate) fn add_for(
+        &mut self,
+        id: &'static str,
+        at: yaml::Pos,
+        detail: impl Into<String>,
+        runtimes: Vec<String>,
+    ) {
         if let Some(rule) = rules::find(id) {
             self.push(rule, at, detail.into(), runtimes);
         }
@@ -117,24 +123,10 @@ pub(crate) const LINE_1: yaml::Pos = yaml::Pos { line: 1, column: 1 };
 pub fn check(kind: Kind, name: &str, text: &str) -> Vec<Diagnostic> {
     let mut report = Report { kind, out: Vec::new() };
     let front = front::split(text);
-    if front.bom {
-        report.add("frontmatter-bom", LINE_1, "");
-    }
-    if front.blank_lines > 0 && front.block != front::Block::Missing {
-        report.add("frontmatter-first-line", LINE_1, format!("{} blank line(s) come first", front.blank_lines));
-    }
-    let fields = match &front.block {
-        front::Block::Missing => {
-            if kind != Kind::Commands {
-                report.add("frontmatter-missing", LINE_1, "");
-            }
-            None
-        }
-        front::Block::Unclosed { line } => {
-            report.add("frontmatter-unclosed", yaml::Pos { line: *line, column: 1 }, "");
-            None
-        }
-        front::Block::Closed { yaml, first_line, .. } => map::read(&mut report, yaml, *first_line),
+    let fields = match kind {
+        Kind::Skills => skill_frontmatter(&mut report, &front),
+        Kind::Agents => agent_frontmatter(&mut report, &front),
+        Kind::Commands => command_frontmatter(&mut report, &front),
     };
     match kind {
         Kind::Skills => skill::check(&mut report, name, fields.as_ref(), front.body),
@@ -144,4 +136,88 @@ pub fn check(kind: Kind, name: &str, text: &str) -> Vec<Diagnostic> {
     let mut out = report.out;
     out.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
     out
+}
+
+/// [`check`] of raw bytes: a file that is not UTF-8 is an error for the loaders that refuse it,
+/// and the rest is checked as they would decode it.
+pub fn check_bytes(kind: Kind, name: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => check(kind, name, text),
+        Err(_) => {
+            let mut out = check(kind, name, &String::from_utf8_lossy(bytes));
+            if kind == Kind::Skills {
+                let mut report = Report { kind, out: Vec::new() };
+                report.add("file-not-utf8", LINE_1, "");
+                out.splice(0..0, report.out);
+            }
+            out
+        }
+    }
+}
+
+fn pos(line: u32) -> yaml::Pos {
+    yaml::Pos { line, column: 1 }
+}
+
+/// Skills' loaders look for `---` on line 1, alone on its line, and parse strict YAML.
+fn skill_frontmatter(report: &mut Report, front: &front::Front<'_>) -> Option<map::Fields> {
+    if front.bom {
+        report.add("frontmatter-bom", LINE_1, "");
+    }
+    if front.blank_lines > 0 && front.block != front::Block::Missing {
+        report.add("frontmatter-first-line", LINE_1, format!("{} blank line(s) come first", front.blank_lines));
+    }
+    for &line in &front.spaced_fences {
+        report.add("frontmatter-fence-space", pos(line), "");
+    }
+    if let Some(line) = front.indented_close {
+        report.add("frontmatter-indented-fence", pos(line), "");
+    }
+    match &front.block {
+        front::Block::Missing => {
+            report.add("frontmatter-missing", LINE_1, "");
+            None
+        }
+        front::Block::Unclosed { line } => {
+            report.add("frontmatter-unclosed", pos(*line), "");
+            None
+        }
+        front::Block::Closed { yaml, first_line, .. } => map::read(report, yaml, *first_line),
+    }
+}
+
+/// Claude Code finds an agent's frontmatter only on line 1 (a BOM is skipped) and reads it
+/// leniently.
+fn agent_frontmatter(report: &mut Report, front: &front::Front<'_>) -> Option<map::Fields> {
+    match &front.block {
+        front::Block::Missing => {
+            report.add("agent-frontmatter-missing", LINE_1, "");
+            None
+        }
+        _ if front.blank_lines > 0 => {
+            report.add("agent-frontmatter-missing", LINE_1, format!("{} blank line(s) come first", front.blank_lines));
+            None
+        }
+        front::Block::Unclosed { line } => {
+            report.add("agent-frontmatter-unclosed", pos(*line), "");
+            None
+        }
+        front::Block::Closed { yaml, first_line, .. } => map::read(report, yaml, *first_line),
+    }
+}
+
+/// A command needs no frontmatter; a block Claude Code does not see as one is part of the prompt.
+fn command_frontmatter(report: &mut Report, front: &front::Front<'_>) -> Option<map::Fields> {
+    match &front.block {
+        front::Block::Missing => None,
+        front::Block::Unclosed { line } => {
+            report.add("command-frontmatter-ignored", pos(*line), "it is never closed");
+            None
+        }
+        _ if front.bom || front.blank_lines > 0 => {
+            report.add("command-frontmatter-ignored", LINE_1, "the `---` is not the file's first line");
+            None
+        }
+        front::Block::Closed { yaml, first_line, .. } => map::read(report, yaml, *first_line),
+    }
 }

@@ -21,17 +21,19 @@ impl Fields {
 pub fn read(report: &mut Report, text: &str, first_line: u32) -> Option<Fields> {
     let parsed = match yaml::parse(text, first_line) {
         Ok(parsed) => parsed,
-        Err(err) if report.kind == Kind::Commands => {
-            report.add("command-yaml-strict", err.at, err.message);
-            return Some(lenient(text, first_line));
-        }
         Err(err) => {
-            report.add("frontmatter-yaml", err.at, err.message);
-            return None;
+            match report.kind {
+                Kind::Skills => report.add(syntax_rule(text, first_line, &err), err.at, err.message),
+                // Claude Code reads agents and commands line by line when YAML fails.
+                Kind::Agents => report.add("agent-yaml-strict", err.at, err.message),
+                Kind::Commands => report.add("command-yaml-strict", err.at, err.message),
+            }
+            return (report.kind != Kind::Skills).then(|| lenient(text, first_line));
         }
     };
     for dup in &parsed.duplicates {
-        report.add("frontmatter-duplicate-key", dup.at, format!("`{}`", dup.key));
+        let rule = if report.kind == Kind::Skills { "frontmatter-duplicate-key" } else { "duplicate-key" };
+        report.add(rule, dup.at, format!("`{}`", dup.key));
     }
     match parsed.root {
         None => Some(Fields::default()),
@@ -45,9 +47,29 @@ pub fn read(report: &mut Report, text: &str, first_line: u32) -> Option<Fields> 
                 .collect(),
         }),
         Some(other) => {
-            report.add("frontmatter-not-map", other.at(), format!("it is {}", other.describe()));
+            let rule = match report.kind {
+                Kind::Skills => "frontmatter-not-map",
+                Kind::Agents => "agent-frontmatter-not-map",
+                Kind::Commands => "command-frontmatter-ignored",
+            };
+            report.add(rule, other.at(), format!("it is {}", other.describe()));
             None
         }
+    }
+}
+
+/// Which kind of syntax error: loaders that patch up an unquoted `: ` or tolerate tabs differ
+/// from those that refuse any error (docs/CHECKS.md, "Skills").
+fn syntax_rule(text: &str, first_line: u32, err: &yaml::SyntaxError) -> &'static str {
+    let index = err.at.line.saturating_sub(first_line) as usize;
+    let Some(line) = text.lines().nth(index) else { return "frontmatter-yaml" };
+    let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+    if indent.contains('\t') {
+        return "frontmatter-yaml-tab";
+    }
+    match line.chars().nth(err.at.column.saturating_sub(1) as usize) {
+        Some(':') => "frontmatter-yaml-colon",
+        _ => "frontmatter-yaml",
     }
 }
 

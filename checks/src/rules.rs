@@ -43,49 +43,163 @@ const SK: Option<Kind> = Some(Kind::Skills);
 const AG: Option<Kind> = Some(Kind::Agents);
 const CM: Option<Kind> = Some(Kind::Commands);
 
-/// Skill loaders that read the strict rules of the specification.
+/// Every skill loader: unknown keys are ignored by all of them.
 const SKILL_LOADERS: &[&str] = &[SPEC, CLAUDE, CODEX, GEMINI, OPENCODE, COPILOT, QWEN];
+/// The loaders that refuse a skill whose frontmatter they cannot find (all but Claude Code).
+const STRUCTURE: &[&str] = &[SPEC, CODEX, OPENCODE, QWEN, COPILOT, GEMINI];
 
 pub const RULES: &[Rule] = &[
-    // Frontmatter, every type.
-    rule("frontmatter-missing", None, Error, SKILL_LOADERS, "The file needs YAML frontmatter between `---` lines"),
-    rule("frontmatter-bom", None, Error, &[SPEC, CODEX, OPENCODE], "A byte order mark comes before the opening `---`"),
-    rule("frontmatter-first-line", None, Error, SKILL_LOADERS, "The opening `---` must be on line 1"),
-    rule("frontmatter-unclosed", None, Error, SKILL_LOADERS, "The frontmatter has no closing `---` line"),
-    rule("frontmatter-yaml", None, Error, SKILL_LOADERS, "The frontmatter is not valid YAML"),
-    rule("frontmatter-not-map", None, Error, SKILL_LOADERS, "The frontmatter must be a map of keys to values"),
-    rule("frontmatter-duplicate-key", None, Warning, &[SPEC, CODEX], "A key appears twice in the frontmatter"),
-    // Skills: the Agent Skills specification and Anthropic's validator.
-    rule("skill-name-missing", SK, Error, SKILL_LOADERS, "A skill needs a `name`"),
-    rule("skill-name-chars", SK, Error, &[SPEC, CODEX, OPENCODE], "A skill name may hold only lowercase letters, digits and `-`"),
-    rule("skill-name-hyphens", SK, Error, &[SPEC, OPENCODE], "A skill name must not start or end with `-` or hold `--`"),
-    rule("skill-name-length", SK, Error, &[SPEC, CODEX, OPENCODE], "A skill name is at most 64 characters"),
-    rule("skill-name-folder", SK, Error, &[SPEC, OPENCODE], "A skill name must equal its folder's name"),
-    rule("skill-description-missing", SK, Error, &[SPEC, CODEX, OPENCODE, COPILOT], "A skill needs a non-empty `description`"),
-    rule("skill-description-length", SK, Error, &[SPEC, CODEX], "A skill description is at most 1,024 characters"),
+    // Skills: where the frontmatter is.
+    rule("frontmatter-missing", SK, Error, STRUCTURE, "The file needs YAML frontmatter between `---` lines"),
+    rule("frontmatter-bom", SK, Error, &[SPEC, CODEX, GEMINI], "A byte order mark comes before the opening `---`"),
+    rule("frontmatter-first-line", SK, Error, STRUCTURE, "The opening `---` must be on line 1"),
+    rule("frontmatter-unclosed", SK, Error, STRUCTURE, "The frontmatter has no closing `---` line"),
+    rule(
+        "frontmatter-indented-fence",
+        SK,
+        Error,
+        &[SPEC, OPENCODE, QWEN, COPILOT, GEMINI],
+        "The closing `---` must start its line",
+    ),
+    rule("frontmatter-fence-space", SK, Error, &[QWEN, GEMINI], "A `---` line must hold nothing else, not even spaces"),
+    rule("file-not-utf8", SK, Error, &[SPEC, CODEX], "The file is not valid UTF-8"),
+    // Skills: the frontmatter as YAML. Loaders differ by the kind of syntax error.
+    rule("frontmatter-yaml", SK, Error, &[SPEC, OPENCODE, COPILOT], "The frontmatter is not valid YAML"),
+    rule(
+        "frontmatter-yaml-colon",
+        SK,
+        Error,
+        &[SPEC, COPILOT],
+        "An unquoted `: ` inside a value is not valid YAML; quote the value",
+    ),
+    rule("frontmatter-yaml-tab", SK, Error, &[SPEC, CODEX, COPILOT], "YAML does not allow tabs for indentation"),
+    rule(
+        "frontmatter-not-map",
+        SK,
+        Error,
+        &[SPEC, CODEX, OPENCODE, QWEN, GEMINI],
+        "The frontmatter must be a map of keys to values",
+    ),
+    rule(
+        "frontmatter-duplicate-key",
+        SK,
+        Error,
+        &[SPEC, CODEX, OPENCODE, COPILOT],
+        "A key appears twice in the frontmatter",
+    ),
+    // Skills: `name`.
+    rule("skill-name-missing", SK, Error, &[SPEC, OPENCODE, QWEN, GEMINI], "A skill needs a `name`"),
+    rule("skill-name-null", SK, Error, &[SPEC, OPENCODE, QWEN, COPILOT], "`name` has no value"),
+    rule("skill-name-empty", SK, Error, &[SPEC, QWEN, COPILOT], "`name` is empty"),
+    rule("skill-name-not-string", SK, Error, &[SPEC, OPENCODE, COPILOT], "A skill name must be a string; quote it"),
+    rule(
+        "skill-name-not-scalar",
+        SK,
+        Error,
+        &[SPEC, CODEX, OPENCODE, QWEN, COPILOT],
+        "A skill name must be one string, not a list or a map",
+    ),
+    rule("skill-name-chars", SK, Error, &[SPEC], "A skill name may hold only lowercase letters, digits and `-`"),
+    rule("skill-name-non-ascii", SK, Error, &[SPEC, COPILOT], "A skill name must be ASCII"),
+    rule("skill-name-symbols", SK, Error, &[SPEC, QWEN], "A skill name must not hold spaces or symbols"),
+    rule("skill-name-hyphens", SK, Error, &[SPEC], "A skill name must not end with `-` or hold `--`"),
+    rule("skill-name-leading-hyphen", SK, Error, &[SPEC, COPILOT], "A skill name must not start with `-`"),
+    rule("skill-name-length", SK, Error, &[SPEC, CODEX, COPILOT], "A skill name is at most 64 characters"),
+    rule("skill-name-folder", SK, Error, &[SPEC], "A skill name must equal its folder's name"),
+    // Skills: `description`.
+    rule("skill-description-missing", SK, Error, &[SPEC, CODEX, QWEN, GEMINI], "A skill needs a `description`"),
+    rule("skill-description-null", SK, Error, &[SPEC, CODEX, OPENCODE, QWEN, COPILOT], "`description` has no value"),
+    rule("skill-description-empty", SK, Error, &[SPEC, CODEX, QWEN], "`description` is empty"),
+    rule(
+        "skill-description-not-string",
+        SK,
+        Error,
+        &[SPEC, OPENCODE, COPILOT],
+        "A description must be a string; quote it",
+    ),
+    rule(
+        "skill-description-not-scalar",
+        SK,
+        Error,
+        &[SPEC, CODEX, OPENCODE, COPILOT],
+        "A description must be one string, not a list or a map",
+    ),
+    rule("skill-description-length", SK, Error, &[SPEC, COPILOT], "A skill description is at most 1,024 characters"),
     rule("skill-description-angle", SK, Warning, &[SPEC], "Anthropic's validator refuses `<` and `>` in a description"),
-    rule("skill-field-type", SK, Error, SKILL_LOADERS, "This field must be a string"),
+    // Skills: the other fields.
+    rule("skill-field-type", SK, Error, &[SPEC], "This field must be a string"),
     rule("skill-compatibility-length", SK, Error, &[SPEC], "`compatibility` is at most 500 characters"),
     rule("skill-compatibility-empty", SK, Warning, &[SPEC], "An empty `compatibility` says nothing; leave the key out"),
     rule("skill-metadata-map", SK, Error, &[SPEC, CODEX], "`metadata` must be a map of strings to strings"),
     rule("skill-metadata-values", SK, Warning, &[SPEC], "`metadata` values should be strings"),
-    rule("skill-allowed-tools-list", SK, Warning, &[SPEC], "`allowed-tools` is a space-separated string in the specification"),
-    rule("skill-unknown-key", SK, Warning, SKILL_LOADERS, "This key is not part of the specification or Claude Code's skills"),
+    rule(
+        "skill-allowed-tools-list",
+        SK,
+        Warning,
+        &[SPEC],
+        "`allowed-tools` is a space-separated string in the specification",
+    ),
+    rule(
+        "skill-unknown-key",
+        SK,
+        Warning,
+        SKILL_LOADERS,
+        "This key is not part of the specification or Claude Code's skills",
+    ),
+    rule("skill-flag-type", SK, Error, &[COPILOT], "`disable-model-invocation` and `user-invocable` are true or false"),
     rule("skill-claude-value", SK, Warning, &[CLAUDE], "Claude Code does not understand this value"),
     rule("skill-body-length", SK, Warning, &[SPEC], "Keep SKILL.md under 500 lines; move detail into referenced files"),
-    // Agents: Claude Code's sub-agent frontmatter, and what memtomem's other formats carry.
-    rule("agent-name-missing", AG, Error, &[CLAUDE], "A sub-agent needs a `name`"),
-    rule("agent-description-missing", AG, Error, &[CLAUDE], "A sub-agent needs a non-empty `description`"),
-    rule("agent-name-format", AG, Error, &[CLAUDE], "A sub-agent name must not hold `:` or start with `-`"),
+    // Agents: Claude Code's sub-agent frontmatter, read leniently; Qwen Code reads the same files.
+    rule(
+        "agent-frontmatter-missing",
+        AG,
+        Error,
+        &[CLAUDE, QWEN],
+        "A sub-agent needs frontmatter between `---` lines, from line 1",
+    ),
+    rule("agent-frontmatter-unclosed", AG, Error, &[CLAUDE, QWEN], "The frontmatter has no closing `---` line"),
+    rule("agent-frontmatter-not-map", AG, Error, &[CLAUDE, QWEN], "The frontmatter must be a map of keys to values"),
+    rule(
+        "agent-yaml-strict",
+        AG,
+        Warning,
+        &[],
+        "Not strict YAML: Claude Code reads it line by line, stricter readers do not",
+    ),
+    rule("agent-name-missing", AG, Error, &[CLAUDE, QWEN], "A sub-agent needs a `name`"),
+    rule("agent-description-missing", AG, Error, &[CLAUDE, QWEN], "A sub-agent needs a non-empty `description`"),
+    rule("agent-name-format", AG, Error, &[CLAUDE, QWEN], "A sub-agent name must not hold `:` or start with `-`"),
     rule("agent-name-case", AG, Warning, &[CLAUDE], "Sub-agent names are lowercase letters, digits and `-`"),
     rule("agent-unknown-key", AG, Warning, &[CLAUDE], "Claude Code does not read this sub-agent key"),
     rule("agent-value", AG, Warning, &[CLAUDE], "Claude Code does not understand this value"),
     rule("agent-dropped", AG, Warning, &[], "This runtime's format cannot carry this field; sync drops it"),
     // Commands: every field optional, read leniently by Claude Code.
-    rule("command-yaml-strict", CM, Warning, &[OPENCODE, QWEN], "Not strict YAML: Claude Code reads it, stricter readers do not"),
+    rule(
+        "command-frontmatter-ignored",
+        CM,
+        Warning,
+        &[],
+        "This `---` block is not read as frontmatter; it is part of the prompt",
+    ),
+    rule(
+        "command-yaml-strict",
+        CM,
+        Warning,
+        &[COPILOT],
+        "Not strict YAML: Claude Code reads it, stricter readers do not",
+    ),
+    rule(
+        "command-flag-type",
+        CM,
+        Error,
+        &[QWEN, COPILOT],
+        "`disable-model-invocation` and `user-invocable` are true or false",
+    ),
     rule("command-unknown-key", CM, Warning, &[CLAUDE], "Claude Code does not read this command key"),
     rule("command-value", CM, Warning, &[CLAUDE], "Claude Code does not understand this value"),
     rule("command-dropped", CM, Warning, &[], "This runtime's format cannot carry this field; sync drops it"),
+    // Agents and commands: YAML that a lenient reader takes, but with a surprise.
+    rule("duplicate-key", None, Warning, &[], "A key appears twice; the last one wins"),
 ];
 
 /// The row of `id`. Every id the checks emit has one (a test holds this).
@@ -101,7 +215,7 @@ mod tests {
     fn ids_are_unique_and_kebab_case() {
         for (i, r) in RULES.iter().enumerate() {
             assert!(RULES[..i].iter().all(|o| o.id != r.id), "{} twice", r.id);
-            assert!(r.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", r.id);
+            assert!(r.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", r.id);
         }
     }
 

@@ -68,24 +68,55 @@ fn is_null(node: &Node) -> bool {
     node.as_scalar().is_some_and(|s| s.ty() == Type::Null)
 }
 
-fn name(report: &mut Report, folder: &str, fields: &Fields) {
-    let Some((_, value)) = fields.get("name").filter(|(_, v)| !is_null(v)) else {
-        report.add("skill-name-missing", LINE_1, "");
-        return;
-    };
-    let Some(name) = value.as_str() else {
-        report.add("skill-field-type", value.at(), format!("`name` is {}", value.describe()));
-        return;
-    };
+/// What a required string field holds, in the shapes the loaders treat differently.
+enum Shape<'a> {
+    Missing,
+    Null,
+    NotString(&'static str),
+    NotScalar(&'static str),
+    Text(&'a str),
+}
+
+fn shape<'a>(fields: &'a Fields, key: &str) -> (Shape<'a>, crate::yaml::Pos) {
+    let Some((key_at, value)) = fields.get(key) else { return (Shape::Missing, LINE_1) };
     let at = value.at();
-    if name.is_empty() {
-        report.add("skill-name-missing", at, "it is empty");
-        return;
-    }
+    let shape = match value {
+        // An empty value has no place of its own: point at its key.
+        Node::Scalar(s) if s.ty() == Type::Null => return (Shape::Null, key_at),
+        Node::Scalar(s) => match s.ty() {
+            Type::Null => Shape::Null,
+            Type::Str => Shape::Text(&s.text),
+            _ => Shape::NotString(value.describe()),
+        },
+        _ => Shape::NotScalar(value.describe()),
+    };
+    (shape, at)
+}
+
+fn name(report: &mut Report, folder: &str, fields: &Fields) {
+    let (shape, at) = shape(fields, "name");
+    let name = match shape {
+        Shape::Missing => return report.add("skill-name-missing", at, ""),
+        Shape::Null => return report.add("skill-name-null", at, ""),
+        Shape::NotString(what) => return report.add("skill-name-not-string", at, format!("it is {what}")),
+        Shape::NotScalar(what) => return report.add("skill-name-not-scalar", at, format!("it is {what}")),
+        Shape::Text("") => return report.add("skill-name-empty", at, ""),
+        Shape::Text(name) => name,
+    };
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
         report.add("skill-name-chars", at, format!("{name:?} holds {bad:?}"));
     }
-    if name.starts_with('-') || name.ends_with('-') || name.contains("--") {
+    if let Some(bad) = name.chars().find(|c| !c.is_ascii()) {
+        report.add("skill-name-non-ascii", at, format!("{bad:?}"));
+    }
+    // Qwen Code's rule: letters and digits of any script, `_`, `:`, `.` and `-`.
+    if let Some(bad) = name.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))) {
+        report.add("skill-name-symbols", at, format!("{bad:?}"));
+    }
+    if name.starts_with('-') {
+        report.add("skill-name-leading-hyphen", at, format!("{name:?}"));
+    }
+    if name.ends_with('-') || name.contains("--") {
         report.add("skill-name-hyphens", at, format!("{name:?}"));
     }
     let len = name.chars().count();
@@ -98,24 +129,21 @@ fn name(report: &mut Report, folder: &str, fields: &Fields) {
 }
 
 fn description(report: &mut Report, fields: &Fields) {
-    let Some((_, value)) = fields.get("description").filter(|(_, v)| !is_null(v)) else {
-        report.add("skill-description-missing", LINE_1, "");
-        return;
+    let (shape, at) = shape(fields, "description");
+    let text = match shape {
+        Shape::Missing => return report.add("skill-description-missing", at, ""),
+        Shape::Null => return report.add("skill-description-null", at, ""),
+        Shape::NotString(what) => return report.add("skill-description-not-string", at, format!("it is {what}")),
+        Shape::NotScalar(what) => return report.add("skill-description-not-scalar", at, format!("it is {what}")),
+        Shape::Text(text) if text.trim().is_empty() => return report.add("skill-description-empty", at, ""),
+        Shape::Text(text) => text,
     };
-    let Some(text) = value.as_str() else {
-        report.add("skill-field-type", value.at(), format!("`description` is {}", value.describe()));
-        return;
-    };
-    if text.trim().is_empty() {
-        report.add("skill-description-missing", value.at(), "it is empty");
-        return;
-    }
     let len = text.chars().count();
     if len > 1024 {
-        report.add("skill-description-length", value.at(), format!("{len} characters"));
+        report.add("skill-description-length", at, format!("{len} characters"));
     }
     if text.contains(['<', '>']) {
-        report.add("skill-description-angle", value.at(), "");
+        report.add("skill-description-angle", at, "");
     }
 }
 
@@ -141,7 +169,7 @@ fn claude_values(report: &mut Report, fields: &Fields) {
     for key in ["disable-model-invocation", "user-invocable"] {
         if let Some((_, value)) = fields.get(key) {
             if value.as_scalar().is_none_or(|s| s.ty() != Type::Bool) {
-                report.add("skill-claude-value", value.at(), format!("`{key}` is true or false"));
+                report.add("skill-flag-type", value.at(), format!("`{key}` is {}", value.describe()));
             }
         }
     }
@@ -152,7 +180,11 @@ fn claude_values(report: &mut Report, fields: &Fields) {
     }
     if let Some((_, value)) = fields.get("model") {
         if !value.as_str().is_some_and(crate::agent::claude_model) {
-            report.add("skill-claude-value", value.at(), "`model` is an alias (sonnet, opus, haiku, inherit) or a model id");
+            report.add(
+                "skill-claude-value",
+                value.at(),
+                "`model` is an alias (sonnet, opus, haiku, inherit) or a model id",
+            );
         }
     }
     if let Some((_, value)) = fields.get("effort") {

@@ -63,9 +63,7 @@ impl Scalar {
         match t {
             "" | "~" | "null" | "Null" | "NULL" => Type::Null,
             "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => Type::Bool,
-            ".inf" | ".Inf" | ".INF" | "-.inf" | "-.Inf" | "-.INF" | "+.inf" | ".nan" | ".NaN" | ".NAN" => {
-                Type::Float
-            }
+            ".inf" | ".Inf" | ".INF" | "-.inf" | "-.Inf" | "-.INF" | "+.inf" | ".nan" | ".NaN" | ".NAN" => Type::Float,
             _ if is_int(t) => Type::Int,
             _ if is_float(t) => Type::Float,
             _ => Type::Str,
@@ -265,6 +263,9 @@ mod tests {
     #[test]
     fn duplicates_are_reported() {
         let parsed = parse("a: 1\nb: 2\na: 3\n", 2).ok();
-        assert_eq!(parsed.map(|p| p.duplicates), Some(vec![Duplicate { key: "a".into(), at: Pos { line: 4, column: 1 } }]));
+        assert_eq!(
+            parsed.map(|p| p.duplicates),
+            Some(vec![Duplicate { key: "a".into(), at: Pos { line: 4, column: 1 } }])
+        );
     }
 }

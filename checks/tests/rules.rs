@@ -15,36 +15,67 @@ const OK_AGENT: &str = "name: demo\ndescription: Reviews code.\n";
 fn cases() -> Vec<(&'static str, Kind, &'static str, String, u32, u32)> {
     vec![
         ("frontmatter-missing", Skills, "demo", "# no frontmatter\n".into(), 1, 1),
-        ("frontmatter-missing", Agents, "demo", "just a prompt\n".into(), 1, 1),
+        ("agent-frontmatter-missing", Agents, "demo", "just a prompt\n".into(), 1, 1),
+        ("agent-frontmatter-missing", Agents, "demo", format!("\n{}", skill(OK_AGENT)), 1, 1),
+        ("agent-frontmatter-unclosed", Agents, "demo", format!("---\n{OK_AGENT}"), 1, 1),
+        ("agent-frontmatter-not-map", Agents, "demo", skill("- a\n"), 2, 1),
+        ("agent-yaml-strict", Agents, "demo", skill("name: demo\ndescription: [unclosed\n"), 4, 1),
+        ("duplicate-key", Agents, "demo", skill("name: demo\ndescription: a\nname: demo\n"), 4, 1),
+        ("frontmatter-indented-fence", Skills, "demo", format!("---\n{OK_SKILL}  ---\n"), 4, 1),
+        ("frontmatter-fence-space", Skills, "demo", format!("---\n{OK_SKILL}--- \n"), 4, 1),
+        ("frontmatter-yaml-tab", Skills, "demo", skill(&format!("{OK_SKILL}metadata:\n\tauthor: me\n")), 5, 2),
+        ("command-frontmatter-ignored", Commands, "demo", "---\ndescription: x\n".into(), 1, 1),
+        ("command-flag-type", Commands, "demo", skill("disable-model-invocation: maybe\n"), 2, 27),
+        ("skill-name-null", Skills, "demo", skill("name:\ndescription: x\n"), 2, 1),
+        ("skill-name-not-scalar", Skills, "demo", skill("name: [a, b]\ndescription: x\n"), 2, 7),
+        ("skill-name-non-ascii", Skills, "café", skill("name: café\ndescription: x\n"), 2, 7),
+        ("skill-name-symbols", Skills, "my skill", skill("name: my skill\ndescription: x\n"), 2, 7),
+        ("skill-description-null", Skills, "demo", skill("name: demo\ndescription:\n"), 3, 1),
+        ("skill-description-not-string", Skills, "demo", skill("name: demo\ndescription: 42\n"), 3, 14),
+        ("skill-field-type", Skills, "demo", skill(&format!("{OK_SKILL}license: [MIT]\n")), 4, 10),
         ("frontmatter-bom", Skills, "demo", format!("\u{feff}{}", skill(OK_SKILL)), 1, 1),
         ("frontmatter-first-line", Skills, "demo", format!("\n{}", skill(OK_SKILL)), 1, 1),
         ("frontmatter-unclosed", Skills, "demo", format!("---\n{OK_SKILL}# body\n"), 1, 1),
-        ("frontmatter-yaml", Skills, "demo", skill("name: demo\ndescription: Step 1: read\n"), 3, 20),
-        ("frontmatter-yaml", Agents, "demo", skill("name: demo\ndescription: [unclosed\n"), 4, 1),
+        ("frontmatter-yaml-colon", Skills, "demo", skill("name: demo\ndescription: Step 1: read\n"), 3, 20),
+        ("frontmatter-yaml", Skills, "demo", skill("name: demo\ndescription: [unclosed\n"), 4, 1),
         ("frontmatter-not-map", Skills, "demo", skill("- a\n- b\n"), 2, 1),
         ("frontmatter-duplicate-key", Skills, "demo", skill("name: demo\ndescription: a\nname: demo\n"), 4, 1),
         ("skill-name-missing", Skills, "demo", skill("description: x\n"), 1, 1),
-        ("skill-name-missing", Skills, "demo", skill("name: ''\ndescription: x\n"), 2, 7),
+        ("skill-name-empty", Skills, "demo", skill("name: ''\ndescription: x\n"), 2, 7),
         ("skill-name-chars", Skills, "My_Skill", skill("name: My_Skill\ndescription: x\n"), 2, 7),
         ("skill-name-chars", Skills, "my.skill", skill("name: my.skill\ndescription: x\n"), 2, 7),
         ("skill-name-hyphens", Skills, "a--b", skill("name: a--b\ndescription: x\n"), 2, 7),
-        ("skill-name-hyphens", Skills, "-ab", skill("name: \"-ab\"\ndescription: x\n"), 2, 7),
+        ("skill-name-leading-hyphen", Skills, "-ab", skill("name: \"-ab\"\ndescription: x\n"), 2, 7),
         ("skill-name-length", Skills, "long", skill(&format!("name: {}\ndescription: x\n", "a".repeat(65))), 2, 7),
         ("skill-name-folder", Skills, "other", skill(OK_SKILL), 2, 7),
         ("skill-description-missing", Skills, "demo", skill("name: demo\n"), 1, 1),
-        ("skill-description-missing", Skills, "demo", skill("name: demo\ndescription: \"\"\n"), 3, 14),
-        ("skill-description-length", Skills, "demo", skill(&format!("name: demo\ndescription: {}\n", "é".repeat(1025))), 3, 14),
+        ("skill-description-empty", Skills, "demo", skill("name: demo\ndescription: \"\"\n"), 3, 14),
+        (
+            "skill-description-length",
+            Skills,
+            "demo",
+            skill(&format!("name: demo\ndescription: {}\n", "é".repeat(1025))),
+            3,
+            14,
+        ),
         ("skill-description-angle", Skills, "demo", skill("name: demo\ndescription: Use for <html> files\n"), 3, 14),
-        ("skill-field-type", Skills, "demo", skill("name: 123\ndescription: x\n"), 2, 7),
-        ("skill-field-type", Skills, "demo", skill("name: demo\ndescription: [a, b]\n"), 3, 14),
-        ("skill-compatibility-length", Skills, "demo", skill(&format!("{OK_SKILL}compatibility: {}\n", "c".repeat(501))), 4, 16),
+        ("skill-name-not-string", Skills, "demo", skill("name: 123\ndescription: x\n"), 2, 7),
+        ("skill-description-not-scalar", Skills, "demo", skill("name: demo\ndescription: [a, b]\n"), 3, 14),
+        (
+            "skill-compatibility-length",
+            Skills,
+            "demo",
+            skill(&format!("{OK_SKILL}compatibility: {}\n", "c".repeat(501))),
+            4,
+            16,
+        ),
         ("skill-compatibility-empty", Skills, "demo", skill(&format!("{OK_SKILL}compatibility: \"\"\n")), 4, 1),
         ("skill-metadata-map", Skills, "demo", skill(&format!("{OK_SKILL}metadata: v1\n")), 4, 11),
         ("skill-metadata-values", Skills, "demo", skill(&format!("{OK_SKILL}metadata:\n  version: 2\n")), 5, 12),
         ("skill-allowed-tools-list", Skills, "demo", skill(&format!("{OK_SKILL}allowed-tools: [Read, Grep]\n")), 4, 16),
         ("skill-unknown-key", Skills, "demo", skill(&format!("{OK_SKILL}author: me\n")), 4, 1),
         ("skill-claude-value", Skills, "demo", skill(&format!("{OK_SKILL}context: isolated\n")), 4, 10),
-        ("skill-claude-value", Skills, "demo", skill(&format!("{OK_SKILL}user-invocable: sometimes\n")), 4, 17),
+        ("skill-flag-type", Skills, "demo", skill(&format!("{OK_SKILL}user-invocable: sometimes\n")), 4, 17),
         ("skill-body-length", Skills, "demo", format!("---\n{OK_SKILL}---\n{}", "line\n".repeat(501)), 1, 1),
         ("agent-name-missing", Agents, "demo", skill("description: x\n"), 1, 1),
         ("agent-description-missing", Agents, "demo", skill("name: demo\ndescription: \"  \"\n"), 3, 14),
@@ -90,9 +121,16 @@ fn every_rule_fires_at_its_place() {
 }
 
 #[test]
+fn bytes_that_are_not_utf8_are_an_error_for_who_refuses_them() {
+    let diagnostics = checks::check_bytes(Skills, "demo", b"---\nname: demo\ndescription: caf\xe9\n---\n");
+    assert_eq!(rules_of(&diagnostics), ["file-not-utf8"]);
+    assert_eq!(diagnostics[0].runtimes, ["agents-spec", "codex"]);
+}
+
+#[test]
 fn no_rule_is_without_a_case() {
     let cases = cases();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| r.id != "file-not-utf8") {
         assert!(cases.iter().any(|c| c.0 == rule.id), "no case for {}", rule.id);
     }
 }
@@ -108,10 +146,18 @@ fn valid_edge_cases_are_not_flagged() {
         (Skills, "demo".into(), skill(&format!("name: demo\ndescription: {desc1024}\n"))),
         (Skills, "demo".into(), skill("name: demo\ndescription: >\n  Folded\n  text.\n")),
         (Skills, "demo".into(), skill("name: demo\ndescription: |\n  Literal\n  ---\n  text.\n")),
-        (Skills, "demo".into(), skill("name: demo\ndescription: \"a --- b\"\nmetadata: {author: me, version: \"1\"}\n")),
+        (
+            Skills,
+            "demo".into(),
+            skill("name: demo\ndescription: \"a --- b\"\nmetadata: {author: me, version: \"1\"}\n"),
+        ),
         (Skills, "demo".into(), skill("{name: demo, description: flow map}\n")),
         (Skills, "demo".into(), "---\r\nname: demo\r\ndescription: CRLF.\r\n---\r\nbody\r\n".into()),
-        (Skills, "demo".into(), skill(&format!("{OK_SKILL}license: MIT\ncompatibility: Needs git\nallowed-tools: Read Grep\n"))),
+        (
+            Skills,
+            "demo".into(),
+            skill(&format!("{OK_SKILL}license: MIT\ncompatibility: Needs git\nallowed-tools: Read Grep\n")),
+        ),
         (
             Skills,
             "demo".into(),
@@ -122,11 +168,7 @@ fn valid_edge_cases_are_not_flagged() {
         ),
         (Skills, "demo".into(), format!("---\n{OK_SKILL}---\n{}", "line\n".repeat(500))),
         (Agents, "other-file".into(), skill(OK_AGENT)),
-        (
-            Agents,
-            "demo".into(),
-            skill(&format!("{OK_AGENT}tools: Read, Grep\nmodel: claude-opus-4-1-20250805\n")),
-        ),
+        (Agents, "demo".into(), skill(&format!("{OK_AGENT}tools: Read, Grep\nmodel: claude-opus-4-1-20250805\n"))),
         (Agents, "demo".into(), skill(&format!("{OK_AGENT}tools: [Read, Grep]\nmodel: inherit\n"))),
         (Commands, "demo".into(), "Just a prompt with $ARGUMENTS\n".into()),
         (Commands, "demo".into(), skill("description: Step 1: read; step 2: write\n")),
@@ -137,10 +179,8 @@ fn valid_edge_cases_are_not_flagged() {
         let diagnostics = check(kind, &name, &text);
         // What memtomem's formats cannot carry is a warning by design (its own rows test it), and so
         // is a command that only Claude Code's lenient reader takes.
-        let flagged: Vec<_> = diagnostics
-            .iter()
-            .filter(|d| !d.rule.ends_with("-dropped") && d.rule != "command-yaml-strict")
-            .collect();
+        let flagged: Vec<_> =
+            diagnostics.iter().filter(|d| !d.rule.ends_with("-dropped") && d.rule != "command-yaml-strict").collect();
         if !flagged.is_empty() {
             wrong.push(format!("{kind:?} {text:?} flagged: {flagged:?}"));
         }
@@ -153,7 +193,7 @@ fn a_command_that_is_not_strict_yaml_is_only_a_warning() {
     let diagnostics = check(Commands, "demo", &skill("description: Step 1: read; step 2: write\n"));
     assert!(diagnostics.iter().all(|d| d.severity == Severity::Warning), "{diagnostics:?}");
     let diagnostics = check(Skills, "demo", &skill("name: demo\ndescription: Step 1: read; step 2: write\n"));
-    assert_eq!(rules_of(&diagnostics), ["frontmatter-yaml"]);
+    assert_eq!(rules_of(&diagnostics), ["frontmatter-yaml-colon"]);
     assert_eq!(diagnostics[0].severity, Severity::Error);
 }
 
