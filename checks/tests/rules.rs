@@ -216,3 +216,10 @@ fn json_shape() {
     assert_eq!(json[0]["column"], 1);
     assert!(json[0]["runtimes"].is_array());
 }
+
+#[test]
+fn the_docs_name_every_rule() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/CHECKS.md")).unwrap();
+    let missing: Vec<_> = RULES.iter().filter(|r| !doc.contains(&format!("`{}`", r.id))).map(|r| r.id).collect();
+    assert!(missing.is_empty(), "docs/CHECKS.md does not name {missing:?}");
+}

@@ -4,10 +4,11 @@
 
 use super::error::ApiError;
 use super::types::{
-    ArtifactBody, ArtifactType, CheckBody, CheckRequest, CheckSummary, CreateRequest, CreatedBody, DeletedBody, DiffBody, DroppedBody, GeneratedBody,
-    HistoryContent, HistoryEntryBody, HistoryId, HistoryList, ImportReportBody, ImportRequest, ImportSkippedBody,
-    ImportedBody, ListEntry, NotLoadableBody, Overview, ReplacedBody, RuntimeDiffBody, RuntimeOnlyEntry, RuntimeState, SavedBody,
-    SkippedBody, SyncReportBody, TrashItemBody, TrashList, UpdateRequest,
+    ArtifactBody, ArtifactType, CheckBody, CheckRequest, CheckSummary, CreateRequest, CreatedBody, DeletedBody,
+    DiffBody, DroppedBody, GeneratedBody, HistoryContent, HistoryEntryBody, HistoryId, HistoryList, ImportReportBody,
+    ImportRequest, ImportSkippedBody, ImportedBody, ListEntry, NotLoadableBody, Overview, ReplacedBody,
+    RuntimeDiffBody, RuntimeOnlyEntry, RuntimeState, SavedBody, SkippedBody, SyncReportBody, TrashItemBody, TrashList,
+    UpdateRequest,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -353,7 +354,9 @@ impl Backend {
                     Some(row) => {
                         // A file that cannot be read now has nothing to check; its row still lists.
                         let checks = match store.get(artifact_type, &row.name) {
-                            Ok(artifact) => CheckSummary::of(&checks::check(artifact_type, &row.name, &artifact.content)),
+                            Ok(artifact) => {
+                                CheckSummary::of(&checks::check(artifact_type, &row.name, &artifact.content))
+                            }
                             Err(_) => CheckSummary::default(),
                         };
                         entries.push(ListEntry {

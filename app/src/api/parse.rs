@@ -3,7 +3,10 @@
 //! that do not name the field, so the fields are taken from a `serde_json::Value` one by one.
 
 use super::error::ApiError;
-use super::types::{ArtifactType, CheckRequest, CreateRequest, Etag, HistoryId, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE, MTIME_RULE};
+use super::types::{
+    ArtifactType, CheckRequest, CreateRequest, Etag, HistoryId, MtimeNs, UpdateRequest, ETAG_RULE, HISTORY_ID_RULE,
+    MTIME_RULE,
+};
 use serde_json::{Map, Value};
 
 fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {

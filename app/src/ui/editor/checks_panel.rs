@@ -75,8 +75,9 @@ pub fn ChecksPanel(diagnostics: Signal<Vec<Diagnostic>>, on_jump: Callback<u32>)
         })
     };
     view! {
-        <section id="ctx-checks" class="checks" aria-live="polite">
-            <h2 class="checks-heading" data-errors=move || counts.get().errors.to_string() data-warnings=move || counts.get().warnings.to_string()>
+        <section id="ctx-checks" class="checks">
+            // Only the counts are announced as they change, not every finding per keystroke.
+            <h2 class="checks-heading" aria-live="polite" data-errors=move || counts.get().errors.to_string() data-warnings=move || counts.get().warnings.to_string()>
                 {i18n.t(Msg::ChecksTitle)}": "{heading}
             </h2>
             <ol class="findings">{rows}</ol>
@@ -93,7 +94,7 @@ pub fn SaveWarning(diagnostics: Signal<Vec<Diagnostic>>) -> impl IntoView {
         let who = refusers.get();
         (!who.is_empty()).then(|| {
             view! {
-                <span id="ctx-save-warning" class="save-warning" role="status">
+                <span id="ctx-save-warning" class="save-warning">
                     {i18n.lang().format(Msg::ChecksSaveWarning, &[("runtimes", &who)])}
                 </span>
             }
