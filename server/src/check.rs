@@ -6,7 +6,7 @@ use checks::{Diagnostic, Severity};
 use model::Kind;
 use serde::Serialize;
 use std::process::ExitCode;
-use store::{Store, StoreError};
+use store::Store;
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -51,23 +51,18 @@ fn collect(args: &CheckArgs) -> Result<Found, String> {
         for kind in Kind::ALL {
             let entries = store.list(kind).map_err(|err| format!("cannot list {}: {err}", kind.plural()))?;
             wanted.extend(
-                entries
-                    .into_iter()
-                    .filter(|e| !runtimes::is_internal_artifact_dir(&e.name))
-                    .map(|e| (kind, e.name)),
+                entries.into_iter().filter(|e| !runtimes::is_internal_artifact_dir(&e.name)).map(|e| (kind, e.name)),
             );
         }
     }
     let mut found = Vec::new();
     for (kind, name) in wanted {
-        match store.get(kind, &name) {
-            Ok(artifact) => {
-                let diagnostics = checks::check(kind, &name, &artifact.content);
-                found.push((kind, name, artifact.canonical_path, diagnostics));
-            }
-            Err(StoreError::NotFound) => return Err(format!("no {} named {name:?}", kind.singular())),
-            Err(err) => return Err(format!("cannot read {}/{name}: {err}", kind.plural())),
-        }
+        // Bytes, not text: a file that is not UTF-8 is a finding (`file-not-utf8`), not a failure.
+        let located = store::locate(store.memtomem_dir(), kind, &name)
+            .ok_or_else(|| format!("no {} named {name:?}", kind.singular()))?;
+        let bytes = std::fs::read(&located.file).map_err(|err| format!("cannot read {}: {err}", located.relative))?;
+        let diagnostics = checks::check_bytes(kind, &name, &bytes);
+        found.push((kind, name, located.relative, diagnostics));
     }
     Ok(found)
 }
@@ -81,7 +76,8 @@ fn print(format: CheckFormat, found: &Found) {
                         Severity::Error => "error",
                         Severity::Warning => "warning",
                     };
-                    let who = if d.runtimes.is_empty() { String::new() } else { format!(" ({})", d.runtimes.join(", ")) };
+                    let who =
+                        if d.runtimes.is_empty() { String::new() } else { format!(" ({})", d.runtimes.join(", ")) };
                     println!("{path}:{}:{}: {severity}: {}{who} [{}]", d.line, d.column, d.message, d.rule);
                 }
             }

@@ -18,7 +18,7 @@ fn saved_and_unsaved_text_is_checked() {
     let (status, body) = json(server.get("/api/context/skills/My_Skill/check"));
     assert_eq!(status, 200, "{body}");
     let rules: Vec<_> = body["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].clone()).collect();
-    assert_eq!(rules, [json!("skill-name-chars"), json!("skill-description-missing")]);
+    assert_eq!(rules, [json!("skill-name-chars"), json!("skill-description-empty")]);
     let first = &body["diagnostics"][0];
     assert_eq!(first["severity"], "error");
     assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(2), Some(7)));
@@ -78,7 +78,7 @@ fn the_list_counts_and_the_sync_report_names_what_will_not_load() {
     let not_loadable = body["not_loadable"].as_array().unwrap();
     assert!(not_loadable.iter().all(|n| n["name"] == "My_Skill"), "{body}");
     let codex = not_loadable.iter().find(|n| n["runtime"] == "codex_skills").expect("codex refuses it");
-    assert_eq!(codex["rules"], json!(["skill-name-chars", "skill-description-missing"]));
+    assert_eq!(codex["rules"], json!(["skill-description-empty"]));
     assert!(!not_loadable.iter().any(|n| n["runtime"] == "claude_skills"), "Claude Code loads it: {body}");
 }
 
@@ -111,11 +111,13 @@ fn the_cli_prints_like_a_compiler_and_exits_by_severity() {
     assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[0].starts_with(".memtomem/skills/My_Skill/SKILL.md:2:7: error: A skill name may hold only"), "{out}");
     assert!(lines[0].ends_with("[skill-name-chars]"), "{out}");
-    assert!(lines[1].starts_with(".memtomem/skills/My_Skill/SKILL.md:3:14: error: A skill needs a non-empty"), "{out}");
     assert!(
-        lines[2].starts_with(".memtomem/commands/go.md:3:1: warning: This runtime's format cannot carry"),
+        lines[1].starts_with(
+            ".memtomem/skills/My_Skill/SKILL.md:3:14: error: `description` is empty (agents-spec, codex, qwen)"
+        ),
         "{out}"
     );
+    assert!(lines[2].starts_with(".memtomem/commands/go.md:3:1: warning: This runtime's format cannot carry"), "{out}");
     assert!(lines[3].starts_with(".memtomem/commands/go.md:3:1: warning: Claude Code does not read"), "{out}");
 
     // Warnings alone pass; only the named artifacts are checked.
@@ -133,8 +135,21 @@ fn the_cli_prints_like_a_compiler_and_exits_by_severity() {
     assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(2), Some(7)));
     assert!(first["runtimes"].as_array().unwrap().contains(&json!("agents-spec")));
 
+    // A file that is not UTF-8 is a finding, not a failure to run.
+    let root2 = project(&[(".memtomem/skills/latin/SKILL.md", "---\nname: latin\ndescription: caf\u{e9}\n---\n")]);
+    std::fs::write(
+        root2.path().join(".memtomem/skills/latin/SKILL.md"),
+        b"---\nname: latin\ndescription: caf\xe9\n---\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_check(&["--root", root2.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with(".memtomem/skills/latin/SKILL.md:1:1: error: The file is not valid UTF-8"), "{out}");
+
     // Could not run: 2, and a reason on stderr.
-    for args in [vec!["--root", "/nonexistent/ctxgate"], vec!["--root", dir, "rules/x"], vec!["--root", dir, "skills/none"]] {
+    for args in
+        [vec!["--root", "/nonexistent/ctxgate"], vec!["--root", dir, "rules/x"], vec!["--root", dir, "skills/none"]]
+    {
         let (code, out, err) = run_check(&args);
         assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
         assert!(err.starts_with("ctxgate check: "), "{err}");
