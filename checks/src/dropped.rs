@@ -15,22 +15,36 @@ fn canonical(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// Past this many keys the per-runtime comparison is skipped: memtomem's parser (which the
+/// renderers take) is quadratic in keys, and no real frontmatter comes near it.
+const MAX_KEYS: usize = 256;
+
 pub fn check(report: &mut Report, rule: &'static str, text: &str, name: &str, fields: &Fields) {
-    let Some(Ok(parsed)) = runtimes::parse(report.kind, text, name) else { return };
+    if fields.entries.len() > MAX_KEYS {
+        return;
+    }
+    // What is dropped depends on the frontmatter only: render without the body, so a keystroke in
+    // a long prompt does not copy it once per runtime.
+    let head = match crate::front::split(text).block {
+        crate::front::Block::Closed { yaml, .. } => format!("---\n{yaml}---\n"),
+        _ => return,
+    };
+    let Some(Ok(parsed)) = runtimes::parse(report.kind, &head, name) else { return };
     let targets = runtimes::runtimes(report.kind);
     let renders: Vec<(&str, Vec<&str>)> =
         targets.iter().map(|rt| (rt.vendor, runtimes::render(rt, &parsed).1)).collect();
     for (key, at, _) in &fields.entries {
-        let key = key.replace('_', "-");
+        // memtomem's two spellings of a command's keys.
+        let key = match key.as_str() {
+            "argument_hint" => "argument-hint",
+            "allowed_tools" => "allowed-tools",
+            other => other,
+        };
         if key == "name" || key == "description" {
             continue;
         }
-        let lost: Vec<String> = if canonical(report.kind).contains(&key.as_str()) {
-            renders
-                .iter()
-                .filter(|(_, dropped)| dropped.contains(&key.as_str()))
-                .map(|(v, _)| (*v).to_owned())
-                .collect()
+        let lost: Vec<String> = if canonical(report.kind).contains(&key) {
+            renders.iter().filter(|(_, dropped)| dropped.contains(&key)).map(|(v, _)| (*v).to_owned()).collect()
         } else {
             targets.iter().map(|rt| rt.vendor.to_owned()).collect()
         };

@@ -93,7 +93,8 @@ pub fn split(text: &str) -> Front<'_> {
     let spaced_fences = [open, close].into_iter().filter(|&i| line(i).is_some_and(is_spaced)).map(line_no).collect();
     let mut yaml = String::new();
     for i in open + 1..close {
-        yaml.push_str(line(i).unwrap_or("").trim_end_matches('\r'));
+        // A lone CR would be a line break to YAML but not to the file's lines: make it a space.
+        yaml.push_str(&line(i).unwrap_or("").trim_end_matches('\r').replace('\r', " "));
         yaml.push('\n');
     }
     let body_start = offsets.get(close + 1).map_or(rest.len(), |&(s, _)| s);

@@ -61,6 +61,7 @@ pub fn refused_by<'a>(diagnostics: &'a [Diagnostic], runtime: &str) -> Vec<&'a s
         .filter(|d| d.severity == Severity::Error && d.runtimes.iter().any(|r| r == runtime))
         .map(|d| d.rule.as_str())
         .collect();
+    rules.sort_unstable();
     rules.dedup();
     rules
 }

@@ -85,8 +85,23 @@ fn lenient(text: &str, first_line: u32) -> Fields {
         let trimmed = value.trim_start();
         let column = key.chars().count() + 1 + (value.chars().count() - trimmed.chars().count()) + 1;
         let at = Pos { line: line_no, column: u32::try_from(column).unwrap_or(u32::MAX) };
-        let value = Node::Scalar(Scalar { text: trimmed.trim_end().to_owned(), plain: true, tag: None, at });
+        let value = Node::Scalar(Scalar { text: unquote(trimmed), plain: true, tag: None, at });
         fields.entries.push((key.trim().to_owned(), Pos { line: line_no, column: 1 }, value));
     }
     fields
+}
+
+/// A lenient value as Claude Code takes it: without a trailing ` # comment` and without the
+/// quotes around it.
+fn unquote(value: &str) -> String {
+    let value = value.trim_end();
+    for quote in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(quote).and_then(|v| v.strip_suffix(quote)) {
+            return inner.to_owned();
+        }
+    }
+    match value.find(" #") {
+        Some(at) => value[..at].trim_end().to_owned(),
+        None => value.to_owned(),
+    }
 }

@@ -2,6 +2,11 @@
 //! parsing is saphyr-parser's (YAML 1.2); this only stacks its events into nodes.
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use std::collections::HashSet;
+
+/// Deeper than any frontmatter anyone writes, and shallow enough that dropping the tree never
+/// nears the stack's end (block nesting has no limit in the parser itself).
+const MAX_DEPTH: usize = 64;
 
 /// A 1-based line and column (in characters) of the artifact's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,11 +53,13 @@ pub enum Type {
 impl Scalar {
     pub fn ty(&self) -> Type {
         if let Some(tag) = &self.tag {
-            return match tag.as_str() {
-                "!!null" => Type::Null,
-                "!!bool" => Type::Bool,
-                "!!int" => Type::Int,
-                "!!float" => Type::Float,
+            // saphyr writes `!!int` out as the core schema's full tag.
+            let core = tag.strip_prefix("tag:yaml.org,2002:").or_else(|| tag.strip_prefix("!!"));
+            return match core {
+                Some("null") => Type::Null,
+                Some("bool") => Type::Bool,
+                Some("int") => Type::Int,
+                Some("float") => Type::Float,
                 _ => Type::Str,
             };
         }
@@ -159,8 +166,9 @@ pub struct Parsed {
 
 enum Frame {
     Seq(Vec<Node>, Pos),
-    /// Entries so far, and a key waiting for its value.
-    Map(Vec<Entry>, Option<Node>, Pos),
+    /// Entries so far, their scalar keys (to see duplicates in linear time), and a key waiting
+    /// for its value.
+    Map(Vec<Entry>, HashSet<String>, Option<Node>, Pos),
 }
 
 /// Parses `yaml`, whose first line is line `first_line` of the file.
@@ -183,12 +191,15 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Parsed, SyntaxError> {
                 }
                 continue;
             }
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(SyntaxError { at, message: format!("nested more than {MAX_DEPTH} levels deep") });
+            }
             Event::SequenceStart(..) => {
                 stack.push(Frame::Seq(Vec::new(), at));
                 continue;
             }
             Event::MappingStart(..) => {
-                stack.push(Frame::Map(Vec::new(), None, at));
+                stack.push(Frame::Map(Vec::new(), HashSet::new(), None, at));
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
@@ -196,7 +207,7 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Parsed, SyntaxError> {
                 _ => continue,
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(entries, _, at)) => Node::Map(entries, at),
+                Some(Frame::Map(entries, _, _, at)) => Node::Map(entries, at),
                 _ => continue,
             },
             Event::Scalar(text, style, _, tag) => Node::Scalar(Scalar {
@@ -211,10 +222,10 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Parsed, SyntaxError> {
         match stack.last_mut() {
             None => out.root = Some(node),
             Some(Frame::Seq(items, _)) => items.push(node),
-            Some(Frame::Map(entries, pending, _)) => match pending.take() {
+            Some(Frame::Map(entries, keys, pending, _)) => match pending.take() {
                 None => {
                     if let Some(key) = node.as_scalar() {
-                        if entries.iter().any(|e| e.key.as_scalar().is_some_and(|k| k.text == key.text)) {
+                        if !keys.insert(key.text.clone()) {
                             out.duplicates.push(Duplicate { key: key.text.clone(), at: key.at });
                         }
                     }
@@ -258,6 +269,16 @@ mod tests {
         assert_eq!(ty("~"), Type::Null);
         assert_eq!(ty("1.2.3"), Type::Str);
         assert_eq!(ty("."), Type::Str);
+    }
+
+    #[test]
+    fn tags_are_typed_and_nesting_is_bounded() {
+        let parsed = parse("a: !!int 5\nb: !!str 5\nc: !!bool true\n", 2).ok().and_then(|p| p.root);
+        let Some(Node::Map(entries, _)) = parsed else { panic!("not a map") };
+        let types: Vec<_> = entries.iter().map(|e| e.value.as_scalar().map(Scalar::ty)).collect();
+        assert_eq!(types, [Some(Type::Int), Some(Type::Str), Some(Type::Bool)]);
+        let deep = format!("m:\n{}x\n", "- ".repeat(200_000));
+        assert!(parse(&deep, 2).is_err());
     }
 
     #[test]

@@ -10,9 +10,41 @@ use proptest::prelude::*;
 /// corners (fences, colons, quotes, flow brackets, tabs, CRLF, multibyte, BOM).
 fn frontmatterish() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![
-        "---", "---  ", "  ---", "\n", "\r\n", "\t", " ", ": ", ":", "name", "description", "metadata", "tools", "- ",
-        "[", "]", "{", "}", "\"", "'", "|", ">", "#", "&a", "*a", "!!str", "é", "한", "\u{feff}", "x", "-", "1",
-        "true", "~", ",",
+        "---",
+        "---  ",
+        "  ---",
+        "\n",
+        "\r\n",
+        "\t",
+        " ",
+        ": ",
+        ":",
+        "name",
+        "description",
+        "metadata",
+        "tools",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\"",
+        "'",
+        "|",
+        ">",
+        "#",
+        "&a",
+        "*a",
+        "!!str",
+        "é",
+        "한",
+        "\u{feff}",
+        "x",
+        "-",
+        "1",
+        "true",
+        "~",
+        ",",
     ]);
     prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
 }
@@ -46,6 +78,15 @@ proptest! {
 fn deep_nesting_and_big_files_finish() {
     let deep = format!("---\nname: x\nmetadata: {}{}\n---\n", "[".repeat(5000), "]".repeat(5000));
     let _ = check(Kind::Skills, "x", &deep);
+    // Block nesting has no limit in the parser: the tree must not be built (or dropped) that deep.
+    let block = format!("---\nname: x\ndescription: y\nmetadata:\n{}x\n---\n", "- ".repeat(200_000));
+    let found = check(Kind::Skills, "x", &block);
+    assert!(found.iter().any(|d| d.rule == "frontmatter-yaml"), "{found:?}");
+    // Many keys: linear, not quadratic (50,000 keys took minutes at n²).
+    let keys: String = (0..50_000).map(|i| format!("k{i}: 1\n")).collect();
+    for kind in Kind::ALL {
+        let _ = check(kind, "x", &format!("---\nname: x\ndescription: y\n{keys}---\n"));
+    }
     let big = format!("---\nname: x\ndescription: y\n---\n{}", "line of text\n".repeat(200_000));
     let found = check(Kind::Skills, "x", &big);
     assert!(found.iter().any(|d| d.rule == "skill-body-length"));

@@ -60,7 +60,8 @@ fn collect(args: &CheckArgs) -> Result<Found, String> {
         // Bytes, not text: a file that is not UTF-8 is a finding (`file-not-utf8`), not a failure.
         let located = store::locate(store.memtomem_dir(), kind, &name)
             .ok_or_else(|| format!("no {} named {name:?}", kind.singular()))?;
-        let bytes = std::fs::read(&located.file).map_err(|err| format!("cannot read {}: {err}", located.relative))?;
+        let bytes = app::api::backend::read_checked(&located.file)
+            .ok_or_else(|| format!("cannot check {}: not a regular file of at most 4 MiB", located.relative))?;
         let diagnostics = checks::check_bytes(kind, &name, &bytes);
         found.push((kind, name, located.relative, diagnostics));
     }

@@ -392,10 +392,10 @@ async fn check(State(backend): State<Backend>, path: ArtifactPath) -> Result<Res
     Ok(Json(backend.check(path.kind, path.name).await?).into_response())
 }
 
-/// Checks unsaved text: nothing is read or written, so no blocking-pool hop.
+/// Checks unsaved text: nothing is read or written.
 async fn check_text(
     State(backend): State<Backend>,
     JsonBody(request): JsonBody<CheckRequest>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(backend.check_text(&request)?).into_response())
+    Ok(Json(backend.check_text(request).await?).into_response())
 }

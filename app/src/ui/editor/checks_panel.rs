@@ -30,6 +30,9 @@ fn finding_text(lang: Lang, d: &Diagnostic) -> String {
     }
 }
 
+/// The findings listed; a file with thousands of unknown keys must not become thousands of rows.
+const SHOWN: usize = 200;
+
 #[component]
 pub fn ChecksPanel(diagnostics: Signal<Vec<Diagnostic>>, on_jump: Callback<u32>) -> impl IntoView {
     let i18n = use_i18n();
@@ -47,6 +50,7 @@ pub fn ChecksPanel(diagnostics: Signal<Vec<Diagnostic>>, on_jump: Callback<u32>)
         let lang = i18n.lang();
         diagnostics.with(|ds| {
             ds.iter()
+                .take(SHOWN)
                 .map(|d| {
                     let line = d.line;
                     let severity = match d.severity {
@@ -74,6 +78,12 @@ pub fn ChecksPanel(diagnostics: Signal<Vec<Diagnostic>>, on_jump: Callback<u32>)
                 .collect_view()
         })
     };
+    let more = move || {
+        let hidden = diagnostics.with(Vec::len).saturating_sub(SHOWN);
+        (hidden > 0).then(|| {
+            view! { <p class="findings-more">{i18n.lang().format(Msg::ChecksMore, &[("count", &hidden.to_string())])}</p> }
+        })
+    };
     view! {
         <section id="ctx-checks" class="checks">
             // Only the counts are announced as they change, not every finding per keystroke.
@@ -81,6 +91,7 @@ pub fn ChecksPanel(diagnostics: Signal<Vec<Diagnostic>>, on_jump: Callback<u32>)
                 {i18n.t(Msg::ChecksTitle)}": "{heading}
             </h2>
             <ol class="findings">{rows}</ol>
+            {more}
         </section>
     }
 }
