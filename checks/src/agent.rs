@@ -48,7 +48,7 @@ fn scalar_is(node: &Node, ty: Type) -> bool {
     node.as_scalar().is_some_and(|s| s.ty() == ty)
 }
 
-pub fn check(report: &mut Report, text: &str, file_name: &str, fields: Option<&Fields>) {
+pub fn check(report: &mut Report, fields: Option<&Fields>) {
     let Some(fields) = fields else { return };
     match fields.get("name").map(|(_, v)| v) {
         None => report.add("agent-name-missing", LINE_1, ""),
@@ -101,5 +101,5 @@ pub fn check(report: &mut Report, text: &str, file_name: &str, fields: Option<&F
             report.add("agent-unknown-key", *at, format!("`{key}`"));
         }
     }
-    dropped::check(report, "agent-dropped", text, file_name, fields);
+    dropped::check(report, "agent-dropped", fields);
 }

@@ -24,7 +24,7 @@ const KEYS: &[&str] = &[
     "arguments",
 ];
 
-pub fn check(report: &mut Report, text: &str, file_name: &str, fields: Option<&Fields>) {
+pub fn check(report: &mut Report, fields: Option<&Fields>) {
     let Some(fields) = fields else { return };
     for (key, at, value) in &fields.entries {
         if !KEYS.contains(&key.as_str()) {
@@ -47,5 +47,5 @@ pub fn check(report: &mut Report, text: &str, file_name: &str, fields: Option<&F
             report.add("command-value", value.at(), problem);
         }
     }
-    dropped::check(report, "command-dropped", text, file_name, fields);
+    dropped::check(report, "command-dropped", fields);
 }

@@ -131,8 +131,8 @@ pub fn check(kind: Kind, name: &str, text: &str) -> Vec<Diagnostic> {
     };
     match kind {
         Kind::Skills => skill::check(&mut report, name, fields.as_ref(), front.body),
-        Kind::Agents => agent::check(&mut report, text, name, fields.as_ref()),
-        Kind::Commands => command::check(&mut report, text, name, fields.as_ref()),
+        Kind::Agents => agent::check(&mut report, fields.as_ref()),
+        Kind::Commands => command::check(&mut report, fields.as_ref()),
     }
     let mut out = report.out;
     out.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
@@ -188,8 +188,14 @@ fn skill_frontmatter(report: &mut Report, front: &front::Front<'_>) -> Option<ma
 }
 
 /// Claude Code finds an agent's frontmatter only on line 1 (a BOM is skipped) and reads it
-/// leniently.
+/// leniently; Qwen Code reads the same files strictly.
 fn agent_frontmatter(report: &mut Report, front: &front::Front<'_>) -> Option<map::Fields> {
+    if front.bom {
+        report.add("agent-frontmatter-bom", LINE_1, "");
+    }
+    for &line in &front.spaced_fences {
+        report.add("agent-fence-space", pos(line), "");
+    }
     match &front.block {
         front::Block::Missing => {
             report.add("agent-frontmatter-missing", LINE_1, "");

@@ -32,7 +32,11 @@ pub fn read(report: &mut Report, text: &str, first_line: u32) -> Option<Fields> 
         }
     };
     for dup in &parsed.duplicates {
-        let rule = if report.kind == Kind::Skills { "frontmatter-duplicate-key" } else { "duplicate-key" };
+        let rule = match report.kind {
+            Kind::Skills => "frontmatter-duplicate-key",
+            Kind::Agents => "agent-duplicate-key",
+            Kind::Commands => "duplicate-key",
+        };
         report.add(rule, dup.at, format!("`{}`", dup.key));
     }
     match parsed.root {

@@ -61,6 +61,29 @@ pub fn parse(kind: Kind, content: &str, default_name: &str) -> Option<Result<Par
     }
 }
 
+/// The canonical fields memtomem reads beyond `name` and `description`, per type; any other key
+/// is written by no rendering.
+pub fn canonical_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Agents => &["tools", "model", "skills", "isolation", "kind", "temperature"],
+        Kind::Commands => &["argument-hint", "allowed-tools", "model"],
+        Kind::Skills => &[],
+    }
+}
+
+/// The canonical fields one runtime's rendering carries; the rest of [`canonical_fields`] is what
+/// [`render`] reports `dropped` when set (a test holds the two together). A table, so the browser's
+/// checks know it without linking the renderers.
+pub fn carried(kind: Kind, vendor: &str) -> &'static [&'static str] {
+    match (kind, vendor) {
+        (Kind::Agents, "claude") => &["tools", "model", "skills", "isolation"],
+        (Kind::Agents, "gemini") => &["tools", "model", "kind", "temperature"],
+        (Kind::Agents, "codex") => &["model"],
+        (Kind::Commands, "claude") => &["argument-hint", "allowed-tools", "model"],
+        _ => &[],
+    }
+}
+
 /// The file one runtime gets for a parsed item and the canonical fields it could not carry.
 pub fn render(runtime: &Runtime, item: &Parsed) -> (String, Vec<&'static str>) {
     match (item, runtime.vendor) {
@@ -70,5 +93,31 @@ pub fn render(runtime: &Runtime, item: &Parsed) -> (String, Vec<&'static str>) {
         (Parsed::Agent(agent), _) => agents::to_kimi(agent),
         (Parsed::Command(cmd), "claude") => commands::to_claude(cmd),
         (Parsed::Command(cmd), _) => commands::to_gemini(cmd),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field set: what each rendering drops is exactly what its table does not carry.
+    #[test]
+    fn the_carried_table_is_what_the_renderers_do() {
+        let agent = "---\nname: a\ndescription: d\ntools: [Read]\nmodel: sonnet\nskills: [s]\n\
+                     isolation: worktree\nkind: local\ntemperature: 0.2\n---\nBody\n";
+        let command = "---\ndescription: d\nargument-hint: \"[x]\"\nallowed-tools: [Read]\nmodel: haiku\n---\nBody\n";
+        for (kind, text) in [(Kind::Agents, agent), (Kind::Commands, command)] {
+            let Some(Ok(item)) = parse(kind, text, "a") else { panic!("{kind:?} does not parse") };
+            for rt in runtimes(kind) {
+                let (_, dropped) = render(rt, &item);
+                let expected: Vec<&str> =
+                    canonical_fields(kind).iter().copied().filter(|f| !carried(kind, rt.vendor).contains(f)).collect();
+                let mut dropped = dropped;
+                dropped.sort_unstable();
+                let mut expected = expected;
+                expected.sort_unstable();
+                assert_eq!(dropped, expected, "{}", rt.label);
+            }
+        }
     }
 }
