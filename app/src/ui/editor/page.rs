@@ -153,13 +153,13 @@ pub fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> 
             <DiffBanner buffer=buffer.into() against=diff_against.into() on_close=quiet(EditorState::close_diff) />
             <MergePanel parts=merge_parts.into() on_apply=Callback::new(move |merged: String| act.step(move |s| s.merge_apply(merged))) on_cancel=step(EditorState::merge_cancel) />
             <label for="editor-content" class="content-label">{i18n.t(Msg::Content)}</label>
-            // The value is written only when the app places text (`Doc::placed`), never as the
-            // user types: on a large file a write costs ~250 ms.
             <div class="text-with-gutter">
             // Line numbers for the checks' lines; lines do not wrap, so each number is its line.
             <pre class="gutter" aria-hidden="true" node_ref=gutter_ref>
                 {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
             </pre>
+            // The value is written only when the app places text (`Doc::placed`), never as the
+            // user types: on a large file a write costs ~250 ms.
             <textarea
                 id="editor-content"
                 spellcheck="false"
