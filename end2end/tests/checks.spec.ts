@@ -56,6 +56,11 @@ test('the findings speak Korean', async ({ page }) => {
   await expect(finding).toContainText('3행');
   await expect(finding).toContainText('`description`이 비어 있습니다');
   await expect(page.locator('#ctx-save-warning')).toHaveText('Agent Skills spec, Codex, Qwen Code에서 이 파일을 불러오지 않습니다');
+  // The list's tooltip speaks Korean too.
+  await page.goto('/');
+  await hydrated(page);
+  const badge = page.locator('#type-skills li', { hasText: name }).locator('.check-badge');
+  await expect(badge).toHaveAttribute('title', '3행: `description`이 비어 있습니다');
 });
 
 test('the list counts each artifact and the sync toast says what will not load', async ({ page }) => {

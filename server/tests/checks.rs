@@ -69,7 +69,13 @@ fn the_list_counts_and_the_sync_report_names_what_will_not_load() {
     assert_eq!(body["skills"][0]["name"], "My_Skill");
     assert_eq!(
         body["skills"][0]["checks"],
-        json!({"errors": 2, "warnings": 0, "first": "line 2: A skill name may hold only lowercase letters, digits and `-`: \"My_Skill\" holds 'M'"})
+        json!({
+            "errors": 2,
+            "warnings": 0,
+            "first": "line 2: A skill name may hold only lowercase letters, digits and `-`: \"My_Skill\" holds 'M'",
+            "first_rule": "skill-name-chars",
+            "first_line": 2
+        })
     );
     assert_eq!(body["skills"][1]["checks"], json!({"errors": 0, "warnings": 0}));
 

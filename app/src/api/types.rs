@@ -51,20 +51,28 @@ pub use checks::{Counts, Diagnostic, Severity};
 pub struct CheckSummary {
     pub errors: u32,
     pub warnings: u32,
+    /// `line N: message` of the worst finding, in English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
+    /// That finding's rule and line, for a tooltip in the user's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_line: Option<u32>,
 }
 
 impl CheckSummary {
     pub fn of(diagnostics: &[Diagnostic]) -> CheckSummary {
         let Counts { errors, warnings } = checks::counts(diagnostics);
         // Errors first: the tooltip names the worst problem.
-        let first = diagnostics
-            .iter()
-            .find(|d| d.severity == Severity::Error)
-            .or_else(|| diagnostics.first())
-            .map(|d| format!("line {}: {}", d.line, d.message));
-        CheckSummary { errors, warnings, first }
+        let worst = diagnostics.iter().find(|d| d.severity == Severity::Error).or_else(|| diagnostics.first());
+        CheckSummary {
+            errors,
+            warnings,
+            first: worst.map(|d| format!("line {}: {}", d.line, d.message)),
+            first_rule: worst.map(|d| d.rule.clone()),
+            first_line: worst.map(|d| d.line),
+        }
     }
 }
 

@@ -11,7 +11,7 @@
 use super::errors::error_text;
 use super::i18n_ctx::{use_i18n, I18n};
 use super::toast::{use_toasts, ToastKind, Toasts};
-use super::words::{runtime_name, runtime_vendor, status_code, status_mark, status_msg, type_msg};
+use super::words::{rule_msg, runtime_name, runtime_vendor, status_code, status_mark, status_msg, type_msg};
 use crate::api::fns::{import_artifact, sync_artifact, sync_artifacts};
 use crate::api::{ApiError, ArtifactType, ImportReportBody, ImportRequest, RuntimeState, SyncReportBody};
 use crate::i18n::{Lang, Msg};
@@ -99,10 +99,21 @@ pub fn CheckBadge(summary: crate::api::types::CheckSummary) -> impl IntoView {
     (errors + warnings > 0).then(|| {
         let class = if errors > 0 { "check-badge has-errors" } else { "check-badge has-warnings" };
         let label = move || {
-            i18n.lang().format(Msg::ChecksCount, &[("errors", &errors.to_string()), ("warnings", &warnings.to_string())])
+            i18n.lang()
+                .format(Msg::ChecksCount, &[("errors", &errors.to_string()), ("warnings", &warnings.to_string())])
+        };
+        // English shows the detail; another language the rule's own sentence, at its line.
+        let title = move || {
+            let lang = i18n.lang();
+            match (lang, summary.first_rule.as_deref().and_then(rule_msg), summary.first_line) {
+                (Lang::En, ..) | (_, None, _) | (_, _, None) => summary.first.clone().unwrap_or_default(),
+                (lang, Some(msg), Some(line)) => {
+                    format!("{}: {}", lang.format(Msg::ChecksLine, &[("line", &line.to_string())]), lang.text(msg))
+                }
+            }
         };
         view! {
-            <span class=class data-errors=errors.to_string() data-warnings=warnings.to_string() title=summary.first.unwrap_or_default()>
+            <span class=class data-errors=errors.to_string() data-warnings=warnings.to_string() title=title>
                 <span aria-hidden="true">{format!("✗ {errors} ⚠ {warnings}")}</span>
                 <span class="visually-hidden">{label}</span>
             </span>
