@@ -66,16 +66,6 @@ pub fn refused_by<'a>(diagnostics: &'a [Diagnostic], runtime: &str) -> Vec<&'a s
     rules
 }
 
-/// The runtimes that load this type, and so can refuse it.
-fn loaders(kind: Kind) -> &'static [&'static str] {
-    use rt::*;
-    match kind {
-        Kind::Skills => &[SPEC, CLAUDE, CODEX, GEMINI, OPENCODE, COPILOT, QWEN, KIMI],
-        Kind::Agents => &[CLAUDE, GEMINI, CODEX, KIMI, OPENCODE, COPILOT, QWEN],
-        Kind::Commands => &[CLAUDE, GEMINI, OPENCODE, COPILOT, QWEN],
-    }
-}
-
 /// Collects diagnostics for one artifact.
 pub(crate) struct Report {
     kind: Kind,
@@ -83,11 +73,10 @@ pub(crate) struct Report {
 }
 
 impl Report {
-    /// Adds a diagnostic of rule `id` naming the rule's runtimes (those that load this type).
+    /// Adds a diagnostic of rule `id` naming the rule's runtimes.
     pub(crate) fn add(&mut self, id: &'static str, at: yaml::Pos, detail: impl Into<String>) {
         let Some(rule) = rules::find(id) else { return };
-        let loaders = loaders(self.kind);
-        let runtimes = rule.runtimes.iter().filter(|r| loaders.contains(r)).map(|r| (*r).to_owned()).collect();
+        let runtimes = rule.runtimes.iter().map(|r| (*r).to_owned()).collect();
         self.push(rule, at, detail.into(), runtimes);
     }
 

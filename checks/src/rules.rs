@@ -139,6 +139,26 @@ mod tests {
         }
     }
 
+    /// A row names only runtimes that read its type: the agents' table is Claude Code's format,
+    /// which Codex, Copilot and Gemini CLI get rendered, never as is.
+    #[test]
+    fn a_row_names_only_runtimes_that_read_its_type() {
+        let reads = |kind: Option<Kind>| -> &[&str] {
+            match kind {
+                Some(Kind::Skills) => &[SPEC, CLAUDE, CODEX, GEMINI, OPENCODE, COPILOT, QWEN, KIMI],
+                Some(Kind::Agents) => &[CLAUDE, QWEN],
+                Some(Kind::Commands) => &[CLAUDE, OPENCODE, COPILOT, QWEN],
+                None => &[],
+            }
+        };
+        for r in RULES {
+            assert!(r.kind.is_some(), "{} has no type", r.id);
+            for runtime in r.runtimes {
+                assert!(reads(r.kind).contains(runtime), "{} names {runtime}", r.id);
+            }
+        }
+    }
+
     #[test]
     fn an_error_names_who_drops_the_file() {
         for r in RULES.iter().filter(|r| r.severity == Error) {
