@@ -164,6 +164,10 @@ pub fn Editor(kind: ArtifactType, info: ProjectInfo, artifact: ArtifactBody) -> 
                 id="editor-content"
                 spellcheck="false"
                 wrap="off"
+                // A browser that restores form fields on reload or back would put an older
+                // buffer over the page's fresh version with the new version's tokens, and the
+                // next Save would revert the other writer's edits without a conflict.
+                autocomplete="off"
                 on:scroll=move |ev| {
                     if let Some(gutter) = gutter_ref.get_untracked() {
                         gutter.set_scroll_top(event_target::<leptos::web_sys::Element>(&ev).scroll_top());

@@ -230,13 +230,16 @@ impl EditorState {
             // version is read for the dialog. A force save meets this when the disk moved again
             // after the dialog read it: the dialog then shows the newest version instead of
             // overwriting one nobody saw.
+            // What is kept is the buffer now, not the text sent: the user may have typed on while
+            // the save was on its way.
             Err(ApiError::Conflict { .. } | ApiError::PreconditionFailed { .. }) => {
-                let stash = Out::Stash { content: submit.mine.clone(), base: submit.base.clone() };
+                let stash = Out::Stash { content: self.doc.buffer.clone(), base: submit.base.clone() };
                 vec![stash, Out::FetchConflict(Box::new(submit))]
             }
             Err(ApiError::NotFound { .. }) => {
                 self.flow = Flow::Idle;
-                vec![Out::Stash { content: submit.mine, base: submit.base }, Out::Tell(Tell::FileGone), Out::FocusSave]
+                let stash = Out::Stash { content: self.doc.buffer.clone(), base: submit.base };
+                vec![stash, Out::Tell(Tell::FileGone), Out::FocusSave]
             }
             Err(err) => {
                 self.flow = Flow::Idle;
@@ -245,11 +248,12 @@ impl EditorState {
         }
     }
 
-    /// The disk version a refused save met (`None`: it could not be read): the conflict dialog.
+    /// The disk version a refused save met (`None`: it could not be read): the conflict dialog,
+    /// over the buffer as it is now (typing goes on during a save), from the version it started.
     pub fn on_refused(&mut self, submit: Submit, fresh: Option<Loaded>) -> Outs {
         match fresh {
             Some(disk) => {
-                self.flow = Flow::Conflict(Box::new(Conflict::new(submit.mine, disk, submit.base)));
+                self.flow = Flow::Conflict(Box::new(Conflict::new(self.doc.buffer.clone(), disk, submit.base)));
                 Vec::new()
             }
             None => {

@@ -301,3 +301,37 @@ fn restore_places_the_version_in_lf_and_remembers_its_id() {
     assert_eq!((s.doc.buffer.as_str(), s.doc.placed, s.doc.restored_from.clone()), ("x\ny\n", 1, Some(id(3))));
     assert!(s.doc.dirty());
 }
+
+/// Typing goes on while a save is on its way; a refusal must keep that typing, in the stash, in
+/// the dialog's "Your edits" and in what Merge builds (docs/ARCHITECTURE.md, "The editor's states").
+#[test]
+fn typing_during_a_refused_save_is_kept() {
+    let mut s = editor("1\n2\n3\n4\n5\n");
+    s.type_text("one\n2\n3\n4\n5\n".into());
+    let submit = submit_of(s.save_request());
+    s.type_text("one\n2\n3\n4\n5\nsix\n".into());
+    let outs = s.on_answer(submit.clone(), Err(conflict_err()));
+    match outs.as_slice() {
+        [Out::Stash { content, .. }, Out::FetchConflict(_)] => assert_eq!(content, "one\n2\n3\n4\n5\nsix\n"),
+        other => panic!("expected a stash and a fetch, got {other:?}"),
+    }
+    assert_eq!(s.on_refused(submit, Some(version("1\n2\nthree\n4\n5\n", 2))), []);
+    let conflict = s.flow.conflict().expect("the dialog is open").clone();
+    assert_eq!(conflict.mine, "one\n2\n3\n4\n5\nsix\n");
+    s.merge();
+    assert_eq!(s.doc.buffer, "one\n2\nthree\n4\n5\nsix\n", "Merge must keep the late typing");
+}
+
+#[test]
+fn typing_during_a_save_of_a_deleted_file_is_kept() {
+    let mut s = editor("base\n");
+    s.type_text("mine\n".into());
+    let submit = submit_of(s.save_request());
+    s.type_text("mine and more\n".into());
+    match s.on_answer(submit, Err(not_found())).as_slice() {
+        [Out::Stash { content, .. }, Out::Tell(Tell::FileGone), Out::FocusSave] => {
+            assert_eq!(content, "mine and more\n")
+        }
+        other => panic!("{other:?}"),
+    }
+}
