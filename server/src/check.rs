@@ -6,7 +6,7 @@ use checks::{Diagnostic, Severity};
 use model::Kind;
 use serde::Serialize;
 use std::process::ExitCode;
-use store::Store;
+use store::{Store, StoreError};
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -58,12 +58,13 @@ fn collect(args: &CheckArgs) -> Result<Found, String> {
     let mut found = Vec::new();
     for (kind, name) in wanted {
         // Bytes, not text: a file that is not UTF-8 is a finding (`file-not-utf8`), not a failure.
-        let located = store::locate(store.memtomem_dir(), kind, &name)
-            .ok_or_else(|| format!("no {} named {name:?}", kind.singular()))?;
-        let bytes = app::api::backend::read_checked(&located.file)
-            .ok_or_else(|| format!("cannot check {}: not a regular file of at most 4 MiB", located.relative))?;
+        let (relative, bytes) = store.read_for_check(kind, &name).map_err(|err| match err {
+            StoreError::NotFound => format!("no {} named {name:?}", kind.singular()),
+            other => format!("cannot read {}/{name}: {other}", kind.plural()),
+        })?;
+        let bytes = bytes.ok_or_else(|| format!("cannot check {relative}: not a regular file of at most 4 MiB"))?;
         let diagnostics = checks::check_bytes(kind, &name, &bytes);
-        found.push((kind, name, located.relative, diagnostics));
+        found.push((kind, name, relative, diagnostics));
     }
     Ok(found)
 }

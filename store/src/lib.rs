@@ -235,6 +235,14 @@ impl Store {
         })
     }
 
+    /// An artifact's working file for the checks: its path relative to the root, and its bytes
+    /// as [`read_checked`] gives them (`None`: not a regular file of at most 4 MiB).
+    pub fn read_for_check(&self, kind: Kind, name: &str) -> Result<(String, Option<Vec<u8>>), StoreError> {
+        validate_name(name)?;
+        let located = locate(&self.memtomem, kind, name).ok_or(StoreError::NotFound)?;
+        Ok((located.relative, read_checked(&located.file)))
+    }
+
     /// The working file as it is now, read under this process's lock for it (`None` when the
     /// artifact does not exist or is not readable).
     pub fn observe(&self, kind: Kind, name: &str) -> Option<Observed> {
@@ -533,6 +541,19 @@ pub(crate) const TRASH_FOLDER: &str = "folder";
 const TRASH_FLAT: &str = "flat.md";
 
 /// Reads a file's bytes and the metadata of the same open file (one consistent view).
+/// Files the checks read (docs/CHECKS.md) are regular files of at most this size: a planted
+/// symlink to `/dev/zero` or a huge file is "not checked", never an out-of-memory.
+pub const MAX_CHECKED_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The bytes of a file to check, or `None` when it is not a regular file or is too big.
+pub fn read_checked(path: &Path) -> Option<Vec<u8>> {
+    let meta = fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_CHECKED_BYTES {
+        return None;
+    }
+    fs::read(path).ok()
+}
+
 fn read_with_meta(path: &Path) -> Result<(Vec<u8>, fs::Metadata), StoreError> {
     let mut file = File::open(path)?;
     let meta = file.metadata()?;

@@ -45,19 +45,6 @@ impl Drop for WriteSlot {
     }
 }
 
-/// Checked files are read only when they are regular files of at most this size: a planted
-/// symlink to `/dev/zero` or a huge file is "not checked", never an out-of-memory.
-pub const MAX_CHECKED_BYTES: u64 = 4 * 1024 * 1024;
-
-/// The bytes of a file to check, or `None` when it is not a regular file or is too big.
-pub fn read_checked(path: &std::path::Path) -> Option<Vec<u8>> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_CHECKED_BYTES {
-        return None;
-    }
-    std::fs::read(path).ok()
-}
-
 /// The files sync just wrote that their runtime will not load: each Markdown file is checked as
 /// that runtime reads it (a skill's `SKILL.md`, an agent's or command's rendered file). TOML and
 /// YAML renderings are memtomem's own formats and are not checked.
@@ -74,7 +61,7 @@ fn not_loadable(store: &Store, kind: ArtifactType, generated: &[store::Generated
             continue;
         };
         let Some(name) = name.and_then(|n| n.to_str()).map(str::to_owned) else { continue };
-        let Some(bytes) = read_checked(&file) else { continue };
+        let Some(bytes) = store::read_checked(&file) else { continue };
         let diagnostics = checks::check_bytes(kind, &name, &bytes);
         let rules = checks::refused_by(&diagnostics, target.vendor);
         if !rules.is_empty() {
@@ -366,9 +353,11 @@ impl Backend {
                 match item.entry {
                     Some(row) => {
                         // A file that cannot be read now has nothing to check; its row still lists.
-                        let checks = match read_checked(&store.root().join(&row.canonical_path)) {
-                            Some(bytes) => CheckSummary::of(&checks::check_bytes(artifact_type, &row.name, &bytes)),
-                            None => CheckSummary::default(),
+                        let checks = match store.read_for_check(artifact_type, &row.name) {
+                            Ok((_, Some(bytes))) => {
+                                CheckSummary::of(&checks::check_bytes(artifact_type, &row.name, &bytes))
+                            }
+                            _ => CheckSummary::default(),
                         };
                         entries.push(ListEntry {
                             name: row.name,
@@ -430,14 +419,13 @@ impl Backend {
     /// The checks over one saved artifact (docs/API.md, "Checks"); a file that is not UTF-8 is a
     /// finding, not an error.
     pub async fn check(&self, artifact_type: ArtifactType, name: String) -> Result<CheckBody, ApiError> {
-        store::validate_name(&name)?;
         let store = self.store.clone();
         blocking(move || {
-            let located = store::locate(store.memtomem_dir(), artifact_type, &name)
-                .ok_or_else(|| api_error(StoreError::NotFound, artifact_type, &name))?;
-            let bytes = read_checked(&located.file).ok_or_else(|| ApiError::Invalid {
+            let (relative, bytes) =
+                store.read_for_check(artifact_type, &name).map_err(|e| api_error(e, artifact_type, &name))?;
+            let bytes = bytes.ok_or_else(|| ApiError::Invalid {
                 field: None,
-                reason: format!("{} is not a regular file of at most 4 MiB", located.relative),
+                reason: format!("{relative} is not a regular file of at most 4 MiB"),
             })?;
             Ok(CheckBody { diagnostics: checks::check_bytes(artifact_type, &name, &bytes) })
         })
